@@ -1,0 +1,124 @@
+package maintenance
+
+import (
+	"errors"
+	"strings"
+	"unicode/utf8"
+)
+
+// Errors returned by a [Store] and the [Manager], to be checked with
+// errors.Is; stores may wrap them with the operation and the ID.
+var (
+	// ErrNotFound means no window has the given ID.
+	ErrNotFound = errors.New("maintenance: window not found")
+	// ErrConflict means the window changed since it was read: the update
+	// carried a stale Version and was refused.
+	ErrConflict = errors.New("maintenance: window changed since it was read")
+)
+
+// Reason says what is wrong with one field of a window.
+type Reason string
+
+// The reasons a field is refused.
+const (
+	ReasonRequired      Reason = "is required"
+	ReasonTooLong       Reason = "is longer than 250 characters"
+	ReasonNotBeforeStop Reason = "is not before the stop"
+	ReasonUnknown       Reason = "is not a known validity"
+	ReasonNegative      Reason = "is negative"
+)
+
+// Field names used in a [FieldError]: the names of the Window fields.
+const (
+	FieldStart         = "Start"
+	FieldStop          = "Stop"
+	FieldComment       = "Comment"
+	FieldLoginMessage  = "LoginMessage"
+	FieldNotifyMessage = "NotifyMessage"
+	FieldValidity      = "Validity"
+	FieldLead          = "Lead"
+)
+
+// FieldError names one bad field of a window and why it is bad.
+type FieldError struct {
+	Field  string
+	Reason Reason
+}
+
+// ValidationError lists every bad field of a window, in field order, so a
+// form can mark all of them at once. It is returned as *ValidationError;
+// check it with errors.As.
+type ValidationError struct {
+	Fields []FieldError
+}
+
+// Error returns "maintenance: invalid window: " followed by every field and
+// its reason.
+func (e *ValidationError) Error() string {
+	var b strings.Builder
+	b.WriteString("maintenance: invalid window: ")
+	for i, f := range e.Fields {
+		if i > 0 {
+			b.WriteString("; ")
+		}
+		b.WriteString(f.Field)
+		b.WriteByte(' ')
+		b.WriteString(string(f.Reason))
+	}
+	return b.String()
+}
+
+// Reason returns the reason field is bad, and whether it is.
+func (e *ValidationError) Reason(field string) (Reason, bool) {
+	for _, f := range e.Fields {
+		if f.Field == field {
+			return f.Reason, true
+		}
+	}
+	return "", false
+}
+
+func (e *ValidationError) add(field string, r Reason) {
+	e.Fields = append(e.Fields, FieldError{Field: field, Reason: r})
+}
+
+// Validate checks w and returns a *ValidationError listing every bad field,
+// or nil. The rules: Start and Stop are set and Start is strictly before
+// Stop; Comment is not blank and at most [MaxTextLen] characters;
+// LoginMessage and NotifyMessage are at most MaxTextLen characters;
+// Validity is one of the three; Lead is not negative.
+// Lengths count characters (runes), not bytes.
+func (w Window) Validate() error {
+	e := &ValidationError{}
+	switch {
+	case w.Start.IsZero():
+		e.add(FieldStart, ReasonRequired)
+	case !w.Stop.IsZero() && !w.Start.Before(w.Stop):
+		e.add(FieldStart, ReasonNotBeforeStop)
+	}
+	if w.Stop.IsZero() {
+		e.add(FieldStop, ReasonRequired)
+	}
+	switch {
+	case strings.TrimSpace(w.Comment) == "":
+		e.add(FieldComment, ReasonRequired)
+	case utf8.RuneCountInString(w.Comment) > MaxTextLen:
+		e.add(FieldComment, ReasonTooLong)
+	}
+	if utf8.RuneCountInString(w.LoginMessage) > MaxTextLen {
+		e.add(FieldLoginMessage, ReasonTooLong)
+	}
+	if utf8.RuneCountInString(w.NotifyMessage) > MaxTextLen {
+		e.add(FieldNotifyMessage, ReasonTooLong)
+	}
+	if !w.Validity.Known() {
+		e.add(FieldValidity, ReasonUnknown)
+	}
+	if w.Lead < 0 {
+		e.add(FieldLead, ReasonNegative)
+	}
+	if len(e.Fields) > 0 {
+		return e
+	}
+	return nil
+}

@@ -1,0 +1,268 @@
+package maintenance
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/benbjohnson/clock"
+)
+
+// DefaultPollInterval is how often [Manager.Run] looks for changes made by
+// other processes, unless [Options.PollInterval] says otherwise.
+const DefaultPollInterval = 500 * time.Millisecond
+
+// Options configures a [Manager]. A nil *Options, and every zero field,
+// means the default.
+type Options struct {
+	// Clock is the source of time. Default: the real clock. Tests pass a
+	// *clock.Mock.
+	Clock clock.Clock
+	// Lead is how long before a window starts it is reported as upcoming.
+	// Default: DefaultLead (30 minutes).
+	Lead time.Duration
+	// PollInterval is how often Run checks the store for changes made by
+	// other processes, and how soon it retries after a failure.
+	// Default: DefaultPollInterval.
+	PollInterval time.Duration
+	// Logger receives refresh failures and recoveries. Default:
+	// slog.Default().
+	Logger *slog.Logger
+}
+
+// Manager is the entry point of the package: it adds, changes and removes
+// windows through a [Store], and answers "what is the status now?" from a
+// compiled [Schedule] held in an atomic pointer, so the check on the
+// request path does no I/O and allocates nothing.
+//
+// The schedule is rebuilt after every change made through the Manager, by
+// [Manager.Refresh], and by [Manager.Run] when another process changes the
+// store. When a rebuild fails, the last good schedule stays in force, so an
+// active window never disappears because the database went away; the error
+// is logged, shown by [Manager.Health] and retried.
+//
+// A Manager is safe for concurrent use.
+type Manager struct {
+	store  Store
+	clock  clock.Clock
+	lead   time.Duration
+	poll   time.Duration
+	logger *slog.Logger
+
+	sched     atomic.Pointer[Schedule]
+	refreshMu sync.Mutex // serializes loads, so an older load never replaces a newer one
+	health    atomic.Pointer[Health]
+	revision  int64 // store revision of the loaded schedule; guarded by refreshMu
+}
+
+// Health describes the Manager's last refresh of the schedule.
+type Health struct {
+	// Loaded reports whether a schedule has been loaded from the store at
+	// least once. Until then the schedule is empty.
+	Loaded bool
+	// LoadedAt is when the schedule in force was loaded.
+	LoadedAt time.Time
+	// Err is the error of the last refresh, nil when it succeeded.
+	Err error
+	// FailedAt is when the last refresh failed; zero when it succeeded.
+	FailedAt time.Time
+}
+
+// New returns a Manager over store with an empty schedule. It does no I/O
+// and starts no goroutine: call [Manager.Refresh] before serving, and run
+// [Manager.Run] to follow changes made by other processes. New panics if
+// store is nil.
+func New(store Store, opts *Options) *Manager {
+	if store == nil {
+		panic("maintenance: New called with a nil Store")
+	}
+	var o Options
+	if opts != nil {
+		o = *opts
+	}
+	if o.Clock == nil {
+		o.Clock = clock.New()
+	}
+	if o.Lead <= 0 {
+		o.Lead = DefaultLead
+	}
+	if o.PollInterval <= 0 {
+		o.PollInterval = DefaultPollInterval
+	}
+	if o.Logger == nil {
+		o.Logger = slog.Default()
+	}
+	m := &Manager{store: store, clock: o.Clock, lead: o.Lead, poll: o.PollInterval, logger: o.Logger}
+	m.sched.Store(Compile(nil, m.lead))
+	m.health.Store(&Health{})
+	return m
+}
+
+// Clock returns the Manager's clock.
+func (m *Manager) Clock() clock.Clock { return m.clock }
+
+// Lead returns the Manager's default lead time.
+func (m *Manager) Lead() time.Duration { return m.lead }
+
+// Status returns the status now, by the Manager's clock.
+func (m *Manager) Status() Status { return m.sched.Load().At(m.clock.Now()) }
+
+// StatusAt returns the status at t.
+func (m *Manager) StatusAt(t time.Time) Status { return m.sched.Load().At(t) }
+
+// Schedule returns the schedule in force.
+func (m *Manager) Schedule() *Schedule { return m.sched.Load() }
+
+// Health returns the state of the last refresh.
+func (m *Manager) Health() Health { return *m.health.Load() }
+
+// Add validates w and stores it as a new window, stamped as created and
+// changed now by actor. It returns the stored window, with its new ID and
+// Version 1. An invalid window gives a *ValidationError and nothing is
+// written.
+func (m *Manager) Add(ctx context.Context, w Window, actor string) (Window, error) {
+	now := m.clock.Now()
+	w.ID, w.Version = 0, 0
+	w.CreatedAt, w.CreatedBy = now, actor
+	w.ChangedAt, w.ChangedBy = now, actor
+	w = w.Normalize()
+	if err := w.Validate(); err != nil {
+		return Window{}, err
+	}
+	stored, err := m.store.Create(ctx, w)
+	if err != nil {
+		return Window{}, fmt.Errorf("maintenance: add window: %w", err)
+	}
+	m.refreshAfterWrite(ctx)
+	return stored, nil
+}
+
+// Get returns the window with the given ID, or an error wrapping
+// ErrNotFound.
+func (m *Manager) Get(ctx context.Context, id int64) (Window, error) {
+	return m.store.Get(ctx, id)
+}
+
+// Update validates w and replaces the stored window w.ID with it, stamped
+// as changed now by actor; CreatedAt and CreatedBy are kept. w.Version must
+// be the version it was read at: a stale version gives an error wrapping
+// ErrConflict, an unknown ID one wrapping ErrNotFound, an invalid window a
+// *ValidationError; in each case nothing is written. It returns the stored
+// window with its new Version.
+func (m *Manager) Update(ctx context.Context, w Window, actor string) (Window, error) {
+	w.ChangedAt, w.ChangedBy = m.clock.Now(), actor
+	w = w.Normalize()
+	if err := w.Validate(); err != nil {
+		return Window{}, err
+	}
+	stored, err := m.store.Update(ctx, w)
+	if err != nil {
+		return Window{}, fmt.Errorf("maintenance: update window %d: %w", w.ID, err)
+	}
+	m.refreshAfterWrite(ctx)
+	return stored, nil
+}
+
+// Delete removes the window with the given ID, or returns an error wrapping
+// ErrNotFound. An active window may be deleted: maintenance ends at once.
+func (m *Manager) Delete(ctx context.Context, id int64) error {
+	if err := m.store.Delete(ctx, id); err != nil {
+		return fmt.Errorf("maintenance: delete window %d: %w", id, err)
+	}
+	m.refreshAfterWrite(ctx)
+	return nil
+}
+
+// List returns the windows whose validity is one of those given (all when
+// none is given), sorted by Start, then ID; never nil.
+func (m *Manager) List(ctx context.Context, validity ...Validity) ([]Window, error) {
+	return m.store.List(ctx, validity...)
+}
+
+// refreshAfterWrite reloads the schedule after a successful write. Its
+// failure does not undo the write: it is logged and shown by Health, and
+// Run retries.
+func (m *Manager) refreshAfterWrite(ctx context.Context) {
+	_ = m.Refresh(context.WithoutCancel(ctx))
+}
+
+// Refresh loads every valid window from the store and publishes the newly
+// compiled schedule. On failure the schedule in force is kept, the error is
+// logged, recorded in Health and returned.
+func (m *Manager) Refresh(ctx context.Context) error {
+	m.refreshMu.Lock()
+	defer m.refreshMu.Unlock()
+	return m.load(ctx)
+}
+
+// load does the work of Refresh; refreshMu is held.
+func (m *Manager) load(ctx context.Context) error {
+	rev, tracked, err := m.storeRevision(ctx)
+	if err == nil {
+		var ws []Window
+		ws, err = m.store.List(ctx, Valid)
+		if err == nil {
+			m.sched.Store(Compile(ws, m.lead))
+			if tracked {
+				m.revision = rev
+			}
+			prev := m.health.Swap(&Health{Loaded: true, LoadedAt: m.clock.Now()})
+			if prev.Err != nil {
+				m.logger.Info("maintenance: schedule refreshed after failure", "windows", len(ws))
+			}
+			return nil
+		}
+	}
+	err = fmt.Errorf("maintenance: refresh schedule: %w", err)
+	prev := m.health.Load()
+	m.health.Store(&Health{Loaded: prev.Loaded, LoadedAt: prev.LoadedAt, Err: err, FailedAt: m.clock.Now()})
+	m.logger.Error("maintenance: keeping the last good schedule", "err", err)
+	return err
+}
+
+func (m *Manager) storeRevision(ctx context.Context) (rev int64, tracked bool, err error) {
+	ct, ok := m.store.(ChangeTracker)
+	if !ok {
+		return 0, false, nil
+	}
+	rev, err = ct.Revision(ctx)
+	return rev, true, err
+}
+
+// sync reloads the schedule if the store changed since the last load, if
+// the last refresh failed, or if the store cannot tell (no ChangeTracker).
+func (m *Manager) sync(ctx context.Context) error {
+	m.refreshMu.Lock()
+	defer m.refreshMu.Unlock()
+	if h := m.health.Load(); h.Loaded && h.Err == nil {
+		rev, tracked, err := m.storeRevision(ctx)
+		if err == nil && tracked && rev == m.revision {
+			return nil
+		}
+	}
+	return m.load(ctx)
+}
+
+// Run refreshes the schedule, then follows the store until ctx is done:
+// every PollInterval it asks a [ChangeTracker] store whether anything
+// changed and reloads if so (a store without one is reloaded every time),
+// and it retries after a failure. Failures are logged and shown by Health;
+// they do not stop Run. Run returns nil when ctx is done. Run the loop in
+// one goroutine per Manager.
+func (m *Manager) Run(ctx context.Context) error {
+	t := m.clock.Ticker(m.poll)
+	defer t.Stop()
+	for {
+		if err := m.sync(ctx); err != nil && ctx.Err() != nil {
+			return nil
+		}
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-t.C:
+		}
+	}
+}

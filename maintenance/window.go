@@ -1,0 +1,167 @@
+package maintenance
+
+import (
+	"fmt"
+	"time"
+)
+
+// Validity says whether a window takes part in the schedule. Only [Valid]
+// windows are ever active or upcoming; the others are kept for the record
+// and shown, marked, in the overview.
+type Validity int8
+
+// The three validities, numbered as in Znuny's valid table.
+const (
+	Valid              Validity = 1
+	Invalid            Validity = 2
+	InvalidTemporarily Validity = 3
+)
+
+// Validities lists every known validity, in display order.
+var Validities = []Validity{Valid, Invalid, InvalidTemporarily}
+
+// String returns the validity's name: "valid", "invalid" or
+// "invalid-temporarily"; an unknown value prints as "Validity(N)".
+func (v Validity) String() string {
+	switch v {
+	case Valid:
+		return "valid"
+	case Invalid:
+		return "invalid"
+	case InvalidTemporarily:
+		return "invalid-temporarily"
+	}
+	return fmt.Sprintf("Validity(%d)", int8(v))
+}
+
+// Known reports whether v is one of the three validities.
+func (v Validity) Known() bool { return v >= Valid && v <= InvalidTemporarily }
+
+// ParseValidity returns the validity named s (as printed by
+// [Validity.String]), or an error naming s.
+func ParseValidity(s string) (Validity, error) {
+	for _, v := range Validities {
+		if v.String() == s {
+			return v, nil
+		}
+	}
+	return 0, fmt.Errorf("maintenance: unknown validity %q", s)
+}
+
+// State is where a window stands at an instant, whatever its validity.
+type State int8
+
+// The states of a window at an instant t: planned while t < Start, active
+// while Start <= t < Stop, finished from Stop on.
+const (
+	Planned State = iota + 1
+	Active
+	Finished
+)
+
+// String returns "planned", "active" or "finished".
+func (s State) String() string {
+	switch s {
+	case Planned:
+		return "planned"
+	case Active:
+		return "active"
+	case Finished:
+		return "finished"
+	}
+	return fmt.Sprintf("State(%d)", int8(s))
+}
+
+// MaxTextLen is the most characters (runes, not bytes) that Comment,
+// LoginMessage and NotifyMessage may hold.
+const MaxTextLen = 250
+
+// DefaultLead is how long before a window starts users are told it is
+// coming, unless [Options.Lead] or the window's own Lead says otherwise.
+// It is Znuny's TimeNotifyUpcomingMaintenance default.
+const DefaultLead = 30 * time.Minute
+
+// Window is one planned maintenance period: the interval [Start, Stop),
+// the texts shown to users, and its validity.
+//
+// Instants are kept in UTC at millisecond precision: the [Manager]
+// normalizes them before validating and storing.
+type Window struct {
+	// ID identifies the window; the store assigns it on create.
+	ID int64
+	// Start is the first instant of the window (inclusive).
+	Start time.Time
+	// Stop is the first instant after the window (exclusive).
+	Stop time.Time
+	// Comment is the administrators' note; required, at most MaxTextLen
+	// characters.
+	Comment string
+	// LoginMessage is shown on the login screens while the window is active
+	// and ShowLoginMessage is set; empty means the default text.
+	LoginMessage string
+	// ShowLoginMessage turns the login-screen message on.
+	ShowLoginMessage bool
+	// NotifyMessage is the banner text while the window is active; empty
+	// means the default text.
+	NotifyMessage string
+	// Validity says whether the window takes part in the schedule.
+	Validity Validity
+	// Lead, when positive, replaces the Manager's lead time for this
+	// window: users are told it is coming from Start-Lead on. Zero means
+	// the Manager's lead.
+	Lead time.Duration
+
+	// CreatedAt and CreatedBy record who added the window and when.
+	CreatedAt time.Time
+	CreatedBy string
+	// ChangedAt and ChangedBy record the last change.
+	ChangedAt time.Time
+	ChangedBy string
+	// Version counts the stored changes: 1 after create, incremented by
+	// every update. An update must carry the version it was read at.
+	Version int64
+}
+
+// StateAt returns the state of w at t: [Planned], [Active] or [Finished].
+// It ignores validity; see [Window.ActiveAt] for the schedule's rule.
+func (w Window) StateAt(t time.Time) State {
+	switch {
+	case t.Before(w.Start):
+		return Planned
+	case t.Before(w.Stop):
+		return Active
+	}
+	return Finished
+}
+
+// ActiveAt reports whether w is valid and Start <= t < Stop.
+func (w Window) ActiveAt(t time.Time) bool {
+	return w.Validity == Valid && w.StateAt(t) == Active
+}
+
+// UpcomingAt reports whether w is valid and starts within lead of t:
+// t < Start <= t+lead. A positive w.Lead replaces lead.
+func (w Window) UpcomingAt(t time.Time, lead time.Duration) bool {
+	if w.Lead > 0 {
+		lead = w.Lead
+	}
+	return w.Validity == Valid && t.Before(w.Start) && !w.Start.After(t.Add(lead))
+}
+
+// Normalize returns w with its instants in UTC, truncated to the
+// millisecond, as stores keep them. Zero instants stay zero.
+func (w Window) Normalize() Window {
+	w.Start = normTime(w.Start)
+	w.Stop = normTime(w.Stop)
+	w.CreatedAt = normTime(w.CreatedAt)
+	w.ChangedAt = normTime(w.ChangedAt)
+	w.Lead = w.Lead.Truncate(time.Millisecond)
+	return w
+}
+
+func normTime(t time.Time) time.Time {
+	if t.IsZero() {
+		return time.Time{}
+	}
+	return time.UnixMilli(t.UnixMilli()).UTC()
+}
