@@ -31,6 +31,9 @@ type Options struct {
 	// Logger receives refresh failures and recoveries. Default:
 	// slog.Default().
 	Logger *slog.Logger
+	// LoginRefused is the text a *LoginRefusedError from
+	// [Manager.CheckLogin] carries. Default: DefaultLoginRefused.
+	LoginRefused string
 }
 
 // Manager is the entry point of the package: it adds, changes and removes
@@ -51,6 +54,8 @@ type Manager struct {
 	lead   time.Duration
 	poll   time.Duration
 	logger *slog.Logger
+	// loginRefused is the text of a login refusal.
+	loginRefused string
 
 	sched     atomic.Pointer[Schedule]
 	refreshMu sync.Mutex // serializes loads, so an older load never replaces a newer one
@@ -95,7 +100,11 @@ func New(store Store, opts *Options) *Manager {
 	if o.Logger == nil {
 		o.Logger = slog.Default()
 	}
-	m := &Manager{store: store, clock: o.Clock, lead: o.Lead, poll: o.PollInterval, logger: o.Logger}
+	if o.LoginRefused == "" {
+		o.LoginRefused = DefaultLoginRefused
+	}
+	m := &Manager{store: store, clock: o.Clock, lead: o.Lead, poll: o.PollInterval, logger: o.Logger,
+		loginRefused: o.LoginRefused}
 	m.sched.Store(Compile(nil, m.lead))
 	m.health.Store(&Health{})
 	return m
