@@ -1,0 +1,59 @@
+// Package notify produces the texts that tell users about maintenance: the
+// banner for logged-in users (a window is coming, or a window is active),
+// the message on the login screen, and the text of a refused login.
+//
+// Build a [Texts] once with [New] and ask it, per request, with the
+// [maintenance.Status] of the moment and the [Viewer] who reads:
+//
+//	texts := notify.New(nil) // Znuny's default texts, English and German
+//	v, err := notify.NewViewer(session.Agent, "Europe/Berlin", "de")
+//	notice := texts.Banner(manager.Status(), v)
+//	if notice.Kind != notify.NoticeNone { /* show notice.Text */ }
+//
+// # Texts
+//
+// The rules are Znuny's, with its quirks fixed. While a window is active the
+// banner ([NoticeActive]) shows the window's NotifyMessage, or else
+// [Settings.ActiveNotification]; a window coming at the same time is not
+// announced. Otherwise, from Start minus the lead time (the window's own
+// Lead or the Manager's, 30 minutes by default) until Start, the banner
+// ([NoticeUpcoming]) shows [Settings.Upcoming] with the window's start and
+// stop. The login screen shows a message only while a window is active and
+// its ShowLoginMessage flag is set: the window's LoginMessage, or else
+// [Settings.LoginMessage]. [Texts.LoginRefused] is the text for a login
+// refused during maintenance. Every setting left empty is Znuny's default
+// (see [DefaultActiveNotification] and its neighbours).
+//
+// Which window is active or coming, and when, is the [maintenance.Status]'s
+// business: this package never reads a clock. A Banner with nothing to show
+// allocates nothing, so it can run on every request.
+//
+// # Time zones
+//
+// The start and stop in the upcoming text are shown in the viewer's time
+// zone ([Viewer.Location], UTC when nil) at minute precision, so a viewer
+// in Europe/Berlin sees the offset in force at each instant, also across a
+// daylight-saving change. [NewViewer] loads a zone by its IANA name and
+// names an unknown zone in its error.
+//
+// # Translation
+//
+// The texts of [Settings] are passed through a [Translator] with the
+// viewer's language; the built-in [Catalog] ([DefaultCatalog]) holds
+// English (the texts themselves) and German. A language it does not know
+// gets English; "de-DE" and "de_AT" get German. The date layout is
+// translated too: English is [DefaultDateLayout] ("01/02/2006 15:04"),
+// German "02.01.2006 15:04". Messages an administrator wrote into a window
+// (NotifyMessage, LoginMessage) are shown as written, never translated.
+//
+// # Escaping
+//
+// Every text is plain text, never HTML. Escaping is the renderer's job:
+// html/template does it for you. (Znuny printed the notify message as raw
+// HTML; sysmaint does not let an administrator's message become markup.)
+//
+// # Concurrency
+//
+// [Texts] is immutable and safe for concurrent use, provided its
+// Translator is.
+package notify

@@ -1,0 +1,66 @@
+package notify_test
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/sysmaint/sysmaint/maintenance"
+	"github.com/sysmaint/sysmaint/notify"
+	"github.com/sysmaint/sysmaint/session"
+)
+
+func exampleWindows() []maintenance.Window {
+	return []maintenance.Window{{
+		ID:               1,
+		Start:            time.Date(2026, 11, 24, 20, 0, 0, 0, time.UTC),
+		Stop:             time.Date(2026, 11, 24, 22, 0, 0, 0, time.UTC),
+		Comment:          "database upgrade",
+		ShowLoginMessage: true,
+		Validity:         maintenance.Valid,
+	}}
+}
+
+func ExampleTexts_Banner() {
+	sched := maintenance.Compile(exampleWindows(), maintenance.DefaultLead)
+	texts := notify.New(nil)
+	viewer, err := notify.NewViewer(session.Agent, "Europe/Berlin", "en")
+	if err != nil {
+		panic(err)
+	}
+
+	for _, at := range []string{"19:00", "19:30", "20:00", "22:00"} {
+		t, _ := time.Parse("2006-01-02 15:04", "2026-11-24 "+at)
+		n := texts.Banner(sched.At(t), viewer)
+		fmt.Printf("%s UTC %s: %q\n", at, n.Kind, n.Text)
+	}
+
+	german, _ := notify.NewViewer(session.Customer, "Europe/Berlin", "de-DE")
+	t := time.Date(2026, 11, 24, 19, 45, 0, 0, time.UTC)
+	fmt.Println(texts.Banner(sched.At(t), german).Text)
+	// Output:
+	// 19:00 UTC none: ""
+	// 19:30 UTC upcoming: "A system maintenance period will start at: 11/24/2026 21:00 and is expected to stop at: 11/24/2026 23:00"
+	// 20:00 UTC active: "We are performing scheduled maintenance."
+	// 22:00 UTC none: ""
+	// Eine Systemwartung beginnt am 24.11.2026 21:00 und endet voraussichtlich am 24.11.2026 23:00
+}
+
+func ExampleTexts_LoginMessage() {
+	ws := exampleWindows()
+	ws[0].LoginMessage = "Back at 23:00 CET."
+	sched := maintenance.Compile(ws, maintenance.DefaultLead)
+	texts := notify.New(&notify.Settings{
+		LoginRefused: "Maintenance: only administrators may log in now.",
+	})
+	var login notify.Viewer // the login screen: no kind yet, English, UTC
+
+	msg, ok := texts.LoginMessage(sched.At(time.Date(2026, 11, 24, 19, 0, 0, 0, time.UTC)), login)
+	fmt.Printf("before: %q %v\n", msg, ok)
+	msg, ok = texts.LoginMessage(sched.At(time.Date(2026, 11, 24, 21, 0, 0, 0, time.UTC)), login)
+	fmt.Printf("during: %q %v\n", msg, ok)
+	fmt.Println(texts.LoginRefused(login))
+	// Output:
+	// before: "" false
+	// during: "Back at 23:00 CET." true
+	// Maintenance: only administrators may log in now.
+}

@@ -1,0 +1,243 @@
+package notify
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/sysmaint/sysmaint/maintenance"
+	"github.com/sysmaint/sysmaint/session"
+)
+
+// The default texts: Znuny's configuration defaults
+// (SystemMaintenance::IsActiveDefaultNotification,
+// ::IsActiveDefaultLoginMessage, ::IsActiveDefaultLoginErrorMessage) and its
+// fixed upcoming text. They are English; the built-in catalog translates
+// them.
+const (
+	DefaultActiveNotification = "We are performing scheduled maintenance."
+	DefaultLoginMessage       = "We are performing scheduled maintenance. We should be back online shortly."
+	DefaultLoginRefused       = "We are performing scheduled maintenance. Login is temporarily not available."
+	DefaultUpcoming           = "A system maintenance period will start at: %s and is expected to stop at: %s"
+)
+
+// DefaultDateLayout is the time layout of the start and stop instants in the
+// upcoming text: Znuny's English date format at minute precision
+// ("01/10/2014 12:00"). It is passed through the [Translator] like a text,
+// so a translation can supply its own layout; the built-in catalog maps it
+// to "02.01.2006 15:04" for German.
+const DefaultDateLayout = "01/02/2006 15:04"
+
+// Settings holds the texts shown to users. A nil *Settings, and every zero
+// field, means the default.
+type Settings struct {
+	// ActiveNotification is the banner text while a window is active and
+	// the window has no NotifyMessage of its own.
+	// Default: DefaultActiveNotification.
+	ActiveNotification string
+	// LoginMessage is the login-screen text while a window is active, its
+	// ShowLoginMessage flag is set and it has no LoginMessage of its own.
+	// Default: DefaultLoginMessage.
+	LoginMessage string
+	// LoginRefused is the text shown to a user whose login is refused
+	// because of maintenance. Default: DefaultLoginRefused.
+	LoginRefused string
+	// Upcoming is the banner text while a window is coming within its lead
+	// time. Its first "%s" is replaced by the start, its second by the stop;
+	// nothing else in it is interpreted (it is not a fmt format).
+	// Default: DefaultUpcoming.
+	Upcoming string
+	// Translator translates the texts above (not the windows' own
+	// messages) and DefaultDateLayout into the viewer's language.
+	// Default: the built-in catalog (English and German), see
+	// DefaultCatalog.
+	Translator Translator
+}
+
+// Texts produces the user-facing texts for a [maintenance.Status] and a
+// [Viewer]. Build one with [New]; it is immutable and safe for concurrent
+// use. The texts are plain text, never HTML: escaping is the renderer's
+// job (html/template does it).
+type Texts struct {
+	active, login, refused, upcoming string
+	tr                               Translator
+}
+
+// New returns the Texts for s; a nil s means every default.
+func New(s *Settings) *Texts {
+	var o Settings
+	if s != nil {
+		o = *s
+	}
+	t := &Texts{
+		active:   cmpOr(o.ActiveNotification, DefaultActiveNotification),
+		login:    cmpOr(o.LoginMessage, DefaultLoginMessage),
+		refused:  cmpOr(o.LoginRefused, DefaultLoginRefused),
+		upcoming: cmpOr(o.Upcoming, DefaultUpcoming),
+		tr:       o.Translator,
+	}
+	if t.tr == nil {
+		t.tr = builtin
+	}
+	return t
+}
+
+func cmpOr(s, def string) string {
+	if s == "" {
+		return def
+	}
+	return s
+}
+
+// Viewer is who reads a text: the kind of user, the time zone and the
+// language. The zero Viewer reads English in UTC.
+type Viewer struct {
+	// Kind is the kind of user; zero when unknown (the login screen).
+	// Agents and customers see the same texts, as in Znuny; the kind is
+	// there for callers that tell them apart.
+	Kind session.Kind
+	// Location is the viewer's time zone. nil means UTC.
+	Location *time.Location
+	// Language is the viewer's language as a BCP 47 tag ("de", "de-DE") or
+	// a POSIX-style name ("de_AT"). "" means "en".
+	Language string
+}
+
+// ErrUnknownZone is wrapped by the error [NewViewer] returns for a time
+// zone name it cannot load.
+var ErrUnknownZone = errors.New("notify: unknown time zone")
+
+// NewViewer returns the Viewer of the given kind in the IANA time zone
+// named zone ("Europe/Berlin"; "" and "UTC" mean UTC) reading language
+// lang. An unknown zone gives an error wrapping [ErrUnknownZone] that names
+// it, such as `notify: unknown time zone "Mars/Base"`.
+func NewViewer(kind session.Kind, zone, lang string) (Viewer, error) {
+	v := Viewer{Kind: kind, Language: lang}
+	if zone == "" {
+		return v, nil
+	}
+	loc, err := time.LoadLocation(zone)
+	if err != nil {
+		return Viewer{}, fmt.Errorf("%w %q", ErrUnknownZone, zone)
+	}
+	v.Location = loc
+	return v, nil
+}
+
+func (v Viewer) location() *time.Location {
+	if v.Location == nil {
+		return time.UTC
+	}
+	return v.Location
+}
+
+func (v Viewer) language() string {
+	if v.Language == "" {
+		return "en"
+	}
+	return v.Language
+}
+
+// Kind says which notice a banner shows.
+type Kind int8
+
+// The kinds of notice. NoticeNone is the zero value.
+const (
+	NoticeNone     Kind = iota // nothing to show
+	NoticeUpcoming             // a window starts within its lead time
+	NoticeActive               // a window is active
+)
+
+// String returns "none", "upcoming" or "active"; an unknown value prints
+// as "Kind(N)".
+func (k Kind) String() string {
+	switch k {
+	case NoticeNone:
+		return "none"
+	case NoticeUpcoming:
+		return "upcoming"
+	case NoticeActive:
+		return "active"
+	}
+	return fmt.Sprintf("Kind(%d)", int8(k))
+}
+
+// Notice is the banner for a logged-in user: its kind, its text (plain
+// text, to be escaped by the renderer) and the window it is about. The zero
+// Notice means there is nothing to show; in a template, test
+// {{if .Notice.Kind}}.
+type Notice struct {
+	Kind   Kind
+	Text   string
+	Window maintenance.Window
+}
+
+// Banner returns the notice for v at st. While a window is active, it is
+// the active window's ([maintenance.Status.Window]) NotifyMessage as the
+// administrator wrote it, or else the translated ActiveNotification; an
+// upcoming window is not announced then. Otherwise, while a window is
+// upcoming, it is the translated Upcoming text with the window's start and
+// stop in v's time zone and language, at minute precision. Otherwise it is
+// the zero Notice; that path allocates nothing.
+func (t *Texts) Banner(st maintenance.Status, v Viewer) Notice {
+	if w, ok := st.Window(); ok {
+		text := w.NotifyMessage
+		if text == "" {
+			text = t.tr.Translate(v.language(), t.active)
+		}
+		return Notice{Kind: NoticeActive, Text: text, Window: w}
+	}
+	if w, ok := st.Upcoming(); ok {
+		return Notice{Kind: NoticeUpcoming, Text: t.Upcoming(w, v), Window: w}
+	}
+	return Notice{}
+}
+
+// Upcoming returns the translated Upcoming text for w with its start and
+// stop in v's time zone and language, at minute precision, whatever the
+// status. [Texts.Banner] uses it.
+func (t *Texts) Upcoming(w maintenance.Window, v Viewer) string {
+	lang, loc := v.language(), v.location()
+	layout := t.tr.Translate(lang, DefaultDateLayout)
+	return fill(t.tr.Translate(lang, t.upcoming), w.Start.In(loc).Format(layout), w.Stop.In(loc).Format(layout))
+}
+
+// fill replaces the first "%s" in text with start and the second with
+// stop; a missing "%s" leaves its value out.
+func fill(text, start, stop string) string {
+	var b strings.Builder
+	b.Grow(len(text) + len(start) + len(stop))
+	for _, val := range [...]string{start, stop} {
+		i := strings.Index(text, "%s")
+		if i < 0 {
+			break
+		}
+		b.WriteString(text[:i])
+		b.WriteString(val)
+		text = text[i+2:]
+	}
+	b.WriteString(text)
+	return b.String()
+}
+
+// LoginMessage returns the login-screen message for v at st: while a window
+// is active and its ShowLoginMessage flag is set, the window's LoginMessage
+// as the administrator wrote it, or else the translated LoginMessage
+// setting. The bool is false, and the text empty, otherwise.
+func (t *Texts) LoginMessage(st maintenance.Status, v Viewer) (string, bool) {
+	w, ok := st.Window()
+	if !ok || !w.ShowLoginMessage {
+		return "", false
+	}
+	if w.LoginMessage != "" {
+		return w.LoginMessage, true
+	}
+	return t.tr.Translate(v.language(), t.login), true
+}
+
+// LoginRefused returns the translated text for a login refused because of
+// maintenance.
+func (t *Texts) LoginRefused(v Viewer) string {
+	return t.tr.Translate(v.language(), t.refused)
+}
