@@ -1,0 +1,152 @@
+package maintenance_test
+
+import (
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/sysmaint/sysmaint/maintenance"
+)
+
+var base = time.Date(2026, 11, 24, 12, 0, 0, 0, time.UTC)
+
+func validWindow() maintenance.Window {
+	return maintenance.Window{
+		Start:    base,
+		Stop:     base.Add(time.Hour),
+		Comment:  "Database upgrade",
+		Validity: maintenance.Valid,
+	}
+}
+
+func TestWindow_Validate(t *testing.T) {
+	tests := []struct {
+		name   string
+		change func(w *maintenance.Window)
+		want   map[string]maintenance.Reason // nil: valid
+	}{
+		{"valid", func(w *maintenance.Window) {}, nil},
+		{"no start", func(w *maintenance.Window) { w.Start = time.Time{} },
+			map[string]maintenance.Reason{maintenance.FieldStart: maintenance.ReasonRequired}},
+		{"no stop", func(w *maintenance.Window) { w.Stop = time.Time{} },
+			map[string]maintenance.Reason{maintenance.FieldStop: maintenance.ReasonRequired}},
+		{"start after stop by one second", func(w *maintenance.Window) { w.Start = w.Stop.Add(time.Second) },
+			map[string]maintenance.Reason{maintenance.FieldStart: maintenance.ReasonNotBeforeStop}},
+		{"start equal to stop", func(w *maintenance.Window) { w.Start = w.Stop },
+			map[string]maintenance.Reason{maintenance.FieldStart: maintenance.ReasonNotBeforeStop}},
+		{"start one millisecond before stop", func(w *maintenance.Window) { w.Start = w.Stop.Add(-time.Millisecond) }, nil},
+		{"comment missing", func(w *maintenance.Window) { w.Comment = "" },
+			map[string]maintenance.Reason{maintenance.FieldComment: maintenance.ReasonRequired}},
+		{"comment blank", func(w *maintenance.Window) { w.Comment = " \t\n" },
+			map[string]maintenance.Reason{maintenance.FieldComment: maintenance.ReasonRequired}},
+		{"comment zero is a comment", func(w *maintenance.Window) { w.Comment = "0" }, nil},
+		{"comment 250 characters", func(w *maintenance.Window) { w.Comment = strings.Repeat("é", 250) }, nil},
+		{"comment 251 characters", func(w *maintenance.Window) { w.Comment = strings.Repeat("a", 251) },
+			map[string]maintenance.Reason{maintenance.FieldComment: maintenance.ReasonTooLong}},
+		{"login message 250 runes of two bytes", func(w *maintenance.Window) { w.LoginMessage = strings.Repeat("é", 250) }, nil},
+		{"login message 251 runes", func(w *maintenance.Window) { w.LoginMessage = strings.Repeat("é", 251) },
+			map[string]maintenance.Reason{maintenance.FieldLoginMessage: maintenance.ReasonTooLong}},
+		{"notify message 250", func(w *maintenance.Window) { w.NotifyMessage = strings.Repeat("a", 250) }, nil},
+		{"notify message 256", func(w *maintenance.Window) { w.NotifyMessage = strings.Repeat("a", 250) + " - Mod" },
+			map[string]maintenance.Reason{maintenance.FieldNotifyMessage: maintenance.ReasonTooLong}},
+		{"validity zero", func(w *maintenance.Window) { w.Validity = 0 },
+			map[string]maintenance.Reason{maintenance.FieldValidity: maintenance.ReasonUnknown}},
+		{"validity four", func(w *maintenance.Window) { w.Validity = 4 },
+			map[string]maintenance.Reason{maintenance.FieldValidity: maintenance.ReasonUnknown}},
+		{"invalid temporarily is known", func(w *maintenance.Window) { w.Validity = maintenance.InvalidTemporarily }, nil},
+		{"negative lead", func(w *maintenance.Window) { w.Lead = -time.Minute },
+			map[string]maintenance.Reason{maintenance.FieldLead: maintenance.ReasonNegative}},
+		{"every field at once", func(w *maintenance.Window) {
+			*w = maintenance.Window{LoginMessage: strings.Repeat("x", 251), NotifyMessage: strings.Repeat("y", 251), Lead: -1}
+		}, map[string]maintenance.Reason{
+			maintenance.FieldStart:         maintenance.ReasonRequired,
+			maintenance.FieldStop:          maintenance.ReasonRequired,
+			maintenance.FieldComment:       maintenance.ReasonRequired,
+			maintenance.FieldLoginMessage:  maintenance.ReasonTooLong,
+			maintenance.FieldNotifyMessage: maintenance.ReasonTooLong,
+			maintenance.FieldValidity:      maintenance.ReasonUnknown,
+			maintenance.FieldLead:          maintenance.ReasonNegative,
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			w := validWindow()
+			tt.change(&w)
+			err := w.Validate()
+			if tt.want == nil {
+				assert.NoError(t, err)
+				return
+			}
+			var ve *maintenance.ValidationError
+			require.True(t, errors.As(err, &ve), "want *ValidationError, got %v", err)
+			got := map[string]maintenance.Reason{}
+			for _, f := range ve.Fields {
+				got[f.Field] = f.Reason
+			}
+			assert.Equal(t, tt.want, got)
+			for field, reason := range tt.want {
+				r, ok := ve.Reason(field)
+				assert.True(t, ok)
+				assert.Equal(t, reason, r)
+				assert.Contains(t, err.Error(), field)
+			}
+		})
+	}
+}
+
+func TestWindow_StateAt(t *testing.T) {
+	w := validWindow()
+	tests := []struct {
+		name   string
+		at     time.Time
+		want   maintenance.State
+		active bool
+	}{
+		{"before start", base.Add(-time.Millisecond), maintenance.Planned, false},
+		{"at start", base, maintenance.Active, true},
+		{"inside", base.Add(30 * time.Minute), maintenance.Active, true},
+		{"last millisecond", w.Stop.Add(-time.Millisecond), maintenance.Active, true},
+		{"at stop", w.Stop, maintenance.Finished, false},
+		{"after stop", w.Stop.Add(time.Hour), maintenance.Finished, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			assert.Equal(t, tt.want, w.StateAt(tt.at))
+			assert.Equal(t, tt.active, w.ActiveAt(tt.at))
+			inv := w
+			inv.Validity = maintenance.InvalidTemporarily
+			assert.Equal(t, tt.want, inv.StateAt(tt.at), "state ignores validity")
+			assert.False(t, inv.ActiveAt(tt.at), "an invalid window is never active")
+		})
+	}
+	assert.Equal(t, "planned", maintenance.Planned.String())
+	assert.Equal(t, "active", maintenance.Active.String())
+	assert.Equal(t, "finished", maintenance.Finished.String())
+}
+
+func TestValidity(t *testing.T) {
+	for _, v := range maintenance.Validities {
+		got, err := maintenance.ParseValidity(v.String())
+		require.NoError(t, err)
+		assert.Equal(t, v, got)
+		assert.True(t, v.Known())
+	}
+	_, err := maintenance.ParseValidity("sort of valid")
+	assert.ErrorContains(t, err, `"sort of valid"`)
+	assert.Equal(t, "Validity(9)", maintenance.Validity(9).String())
+	assert.False(t, maintenance.Validity(9).Known())
+}
+
+func TestWindow_Normalize(t *testing.T) {
+	berlin, err := time.LoadLocation("Europe/Berlin")
+	require.NoError(t, err)
+	w := maintenance.Window{Start: time.Date(2026, 11, 24, 13, 0, 0, 1_999_999, berlin)}
+	n := w.Normalize()
+	assert.Equal(t, time.UTC, n.Start.Location())
+	assert.Equal(t, time.Date(2026, 11, 24, 12, 0, 0, 1_000_000, time.UTC), n.Start)
+	assert.True(t, n.Stop.IsZero(), "zero stays zero")
+}
