@@ -181,15 +181,18 @@ type Notice struct {
 // stop in v's time zone and language, at minute precision. Otherwise it is
 // the zero Notice; that path allocates nothing.
 func (t *Texts) Banner(st maintenance.Status, v Viewer) Notice {
+	if !st.Active() {
+		if w, ok := st.Upcoming(); ok {
+			return Notice{Kind: NoticeUpcoming, Text: t.Upcoming(w, v), Window: w}
+		}
+		return Notice{}
+	}
 	if w, ok := st.Window(); ok {
 		text := w.NotifyMessage
 		if text == "" {
 			text = t.tr.Translate(v.language(), t.active)
 		}
 		return Notice{Kind: NoticeActive, Text: text, Window: w}
-	}
-	if w, ok := st.Upcoming(); ok {
-		return Notice{Kind: NoticeUpcoming, Text: t.Upcoming(w, v), Window: w}
 	}
 	return Notice{}
 }
