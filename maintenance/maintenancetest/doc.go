@@ -1,0 +1,25 @@
+// Package maintenancetest holds the conformance suite for
+// [maintenance.Store] adapters.
+//
+// [RunStoreTests] turns every sentence of the Store contract (and of
+// [maintenance.ChangeTracker], when the store implements it) into a
+// subtest, each on a fresh store. An adapter's conformance test is three
+// lines:
+//
+//	func TestConformance(t *testing.T) {
+//		maintenancetest.RunStoreTests(t, func(t *testing.T) maintenance.Store { return newStore(t) })
+//	}
+//
+// # Fixtures
+//
+// The suite stores only windows with a known [maintenance.Validity]; every
+// other field takes arbitrary values, including ones the
+// [maintenance.Manager] would refuse (stores do not validate). Instants lie
+// in November 2026; no test reads the real clock or sleeps.
+//
+// # Concurrency
+//
+// The subtests run one after another, but some start goroutines of their
+// own against one store (concurrent creates, concurrent updates at the same
+// version): run the suite with -race.
+package maintenancetest
