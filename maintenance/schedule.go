@@ -2,7 +2,6 @@ package maintenance
 
 import (
 	"cmp"
-	"container/heap"
 	"math"
 	"slices"
 	"sort"
@@ -107,11 +106,11 @@ func (s *Schedule) sweep(notice []int64) []segment {
 		changed := false // whether the set of active windows changed at b
 		for ; ni < n && notice[byNotice[ni]] <= b; ni++ {
 			if i := byNotice[ni]; notice[i] < s.start[i] {
-				heap.Push(coming, int32(i))
+				coming.push(int32(i))
 			}
 		}
 		for ; si < n && s.start[si] <= b; si++ {
-			heap.Push(active, int32(si))
+			active.push(int32(si))
 			count++
 			changed = true
 		}
@@ -120,10 +119,10 @@ func (s *Schedule) sweep(notice []int64) []segment {
 			changed = true
 		}
 		for coming.Len() > 0 && s.start[coming.top()] <= b {
-			heap.Pop(coming)
+			coming.pop()
 		}
 		for active.Len() > 0 && s.stop[active.top()] <= b {
-			heap.Pop(active)
+			active.pop()
 		}
 		seg := segment{from: b, primary: -1, upcoming: -1, active: count}
 		if coming.Len() > 0 {
@@ -171,22 +170,47 @@ func indexes(n int, cmp func(a, b int) int) []int {
 	return idx
 }
 
-// idxHeap is a heap of window indexes ordered by less.
+// idxHeap is a binary heap of window indexes ordered by less, typed so
+// that pushing an index does not box it.
 type idxHeap struct {
 	items []int32
 	less  func(a, b int32) bool
 }
 
-func (h *idxHeap) Len() int           { return len(h.items) }
-func (h *idxHeap) Less(i, j int) bool { return h.less(h.items[i], h.items[j]) }
-func (h *idxHeap) Swap(i, j int)      { h.items[i], h.items[j] = h.items[j], h.items[i] }
-func (h *idxHeap) Push(x any)         { h.items = append(h.items, x.(int32)) }
-func (h *idxHeap) Pop() any {
-	x := h.items[len(h.items)-1]
-	h.items = h.items[:len(h.items)-1]
-	return x
-}
+func (h *idxHeap) Len() int   { return len(h.items) }
 func (h *idxHeap) top() int32 { return h.items[0] }
+
+func (h *idxHeap) push(x int32) {
+	h.items = append(h.items, x)
+	for i := len(h.items) - 1; i > 0; {
+		p := (i - 1) / 2
+		if !h.less(h.items[i], h.items[p]) {
+			break
+		}
+		h.items[i], h.items[p] = h.items[p], h.items[i]
+		i = p
+	}
+}
+
+func (h *idxHeap) pop() {
+	n := len(h.items) - 1
+	h.items[0] = h.items[n]
+	h.items = h.items[:n]
+	for i := 0; ; {
+		c := 2*i + 1
+		if c >= n {
+			break
+		}
+		if c+1 < n && h.less(h.items[c+1], h.items[c]) {
+			c++
+		}
+		if !h.less(h.items[c], h.items[i]) {
+			break
+		}
+		h.items[i], h.items[c] = h.items[c], h.items[i]
+		i = c
+	}
+}
 
 // At returns the status at t. It allocates nothing; see [Schedule] for its
 // cost.
