@@ -51,7 +51,7 @@ type Options struct {
 type Manager struct {
 	store  Store
 	clock  clock.Clock
-	lead   time.Duration
+	lead   time.Duration // guarded by refreshMu; Lead reads the schedule's
 	poll   time.Duration
 	logger *slog.Logger
 	// loginRefused is the text of a login refusal.
@@ -114,7 +114,20 @@ func New(store Store, opts *Options) *Manager {
 func (m *Manager) Clock() clock.Clock { return m.clock }
 
 // Lead returns the Manager's default lead time.
-func (m *Manager) Lead() time.Duration { return m.lead }
+func (m *Manager) Lead() time.Duration { return m.sched.Load().Lead() }
+
+// SetLead changes the default lead time and recompiles the schedule in
+// force with it at once, without reading the store, like a configuration
+// change applied live. A lead of zero or less means DefaultLead.
+func (m *Manager) SetLead(lead time.Duration) {
+	if lead <= 0 {
+		lead = DefaultLead
+	}
+	m.refreshMu.Lock()
+	defer m.refreshMu.Unlock()
+	m.lead = lead
+	m.sched.Store(Compile(m.sched.Load().windows, lead))
+}
 
 // Status returns the status now, by the Manager's clock.
 func (m *Manager) Status() Status { return m.sched.Load().At(m.clock.Now()) }

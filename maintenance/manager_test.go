@@ -323,3 +323,28 @@ func TestManager_CanceledContext(t *testing.T) {
 	require.NoError(t, err)
 	assert.Empty(t, all)
 }
+
+func TestManager_SetLead(t *testing.T) {
+	ctx := context.Background()
+	store := &flakyStore{WindowStore: memstore.NewWindowStore()}
+	m, _ := newManager(t, store)
+	_, err := m.Add(ctx, win(0, 60, 120), "alice")
+	require.NoError(t, err)
+	_, up := m.Status().Upcoming()
+	require.False(t, up, "an hour away is not upcoming with the default lead")
+
+	lists := store.lists.Load()
+	m.SetLead(61 * time.Minute)
+	assert.Equal(t, 61*time.Minute, m.Lead())
+	w, up := m.Status().Upcoming()
+	assert.True(t, up, "upcoming once the lead is raised")
+	assert.Equal(t, "w", w.Comment)
+	assert.Equal(t, lists, store.lists.Load(), "no store read")
+
+	require.NoError(t, m.Refresh(ctx))
+	_, up = m.Status().Upcoming()
+	assert.True(t, up, "the new lead survives a reload")
+
+	m.SetLead(0)
+	assert.Equal(t, maintenance.DefaultLead, m.Lead())
+}
