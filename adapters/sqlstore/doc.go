@@ -1,0 +1,64 @@
+// Package sqlstore keeps the sysmaint stores in a SQLite file, through
+// github.com/jmoiron/sqlx and github.com/mattn/go-sqlite3 (cgo).
+//
+// [Open] opens the file and brings its schema up to date; [DB.Windows]
+// returns the [maintenance.Store] of maintenance windows, which also
+// implements [maintenance.ChangeTracker] so that a [maintenance.Manager] in
+// every process sharing the file reloads its schedule when, and only when,
+// a window changed:
+//
+//	db, err := sqlstore.Open(ctx, "/var/lib/helpdesk/sysmaint.db", nil)
+//	if err != nil { ... }
+//	defer db.Close()
+//	m := maintenance.New(db.Windows(), nil)
+//	go m.Run(ctx)
+//
+// # Schema
+//
+// The schema is embedded as numbered files (migrations/0001_windows.sql,
+// ...). Open applies the ones the file has not recorded yet, in order, each
+// in a transaction together with its row in sysmaint_schema_migrations, so
+// opening a file twice, or from two processes at once, applies nothing
+// twice. Every table is prefixed sysmaint_, so a host may keep its own
+// tables in the same file ([DB.SQL] gives it the connection pool):
+//
+//   - sysmaint_windows: one row per window. id is an INTEGER PRIMARY KEY
+//     AUTOINCREMENT, so IDs are never reused; validity is 1, 2 or 3 as in
+//     [maintenance.Validity] (the table refuses other values); version
+//     counts the updates. Indexed on (validity, start_ms) and on start_ms.
+//   - sysmaint_windows_revision: one row whose counter is bumped by
+//     triggers after every insert, update and delete on sysmaint_windows,
+//     whoever makes it; [WindowStore.Revision] reads it.
+//   - sysmaint_schema_migrations: the applied schema versions.
+//
+// The file is opened in WAL mode with foreign keys on, a busy timeout
+// ([Options.BusyTimeout], 5 seconds by default) and write transactions
+// that take the write lock when they begin.
+//
+// # Time
+//
+// Instants are stored as INTEGER Unix milliseconds (columns ending in _ms)
+// and read back in UTC; finer digits are dropped, as
+// [maintenance.Window.Normalize] does. Durations (lead_ms) are INTEGER
+// milliseconds. The store never reads a clock and computes no "now" in
+// SQL: the [maintenance.Manager] stamps the audit times from its own clock.
+//
+// # Errors
+//
+// Driver errors are translated at the boundary and wrapped with the
+// operation and the ID: a missing row gives an error wrapping
+// [maintenance.ErrNotFound] ("sqlstore: get window 7: maintenance: window
+// not found"), a stale Version one wrapping [maintenance.ErrConflict].
+// When the context is done the error wraps context.Canceled or
+// context.DeadlineExceeded, and nothing is written. After [DB.Close] every
+// method returns an error; none panics.
+//
+// # Concurrency
+//
+// A DB and its stores are safe for concurrent use by many goroutines, and
+// the file may be shared by several processes, each with its own DB.
+// Writers queue on the file's write lock for up to the busy timeout; an
+// update is a single UPDATE guarded by ID and Version, so of two updates
+// made from the same version exactly one wins and the other gets
+// [maintenance.ErrConflict].
+package sqlstore
