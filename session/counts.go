@@ -41,6 +41,7 @@ func Count(ss []Session) Counts {
 // Overview is what the admin screen shows: the counters and the agent and
 // customer sessions, taken from one read of the store so that they agree.
 type Overview struct {
+	// Counts are the counters of the sessions below.
 	Counts Counts
 	// Agents are the agent sessions, in the store's order (CreatedAt,
 	// then ID). Never nil.
