@@ -52,6 +52,14 @@
 // html/template does it for you. (Znuny printed the notify message as raw
 // HTML; sysmaint does not let an administrator's message become markup.)
 //
+// # Events
+//
+// [Watch] follows a Manager's schedule on its clock and tells a [Notifier]
+// when a window's notice begins ([EventReminder]), when it starts
+// ([EventStarted]) and when it ends ([EventEnded]), for webhooks, mail or
+// chat messages. It runs until its context is done, in a goroutine the
+// caller owns.
+//
 // # Concurrency
 //
 // [Texts] is immutable and safe for concurrent use, provided its

@@ -1,0 +1,12 @@
+package notify
+
+import "time"
+
+// SetWaitHook makes Watch call f each time it is about to wait, with the
+// instant it waits for, until the returned function restores the previous
+// hook. Call it before starting Watch and restore it after Watch returned.
+func SetWaitHook(f func(until time.Time)) (restore func()) {
+	old := waitHook
+	waitHook = f
+	return func() { waitHook = old }
+}
