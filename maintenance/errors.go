@@ -37,6 +37,9 @@ const (
 	FieldNotifyMessage = "NotifyMessage"
 	FieldValidity      = "Validity"
 	FieldLead          = "Lead"
+	// FieldActor names the acting user passed to Manager.Add and Update,
+	// not a Window field: the audit fields need someone.
+	FieldActor = "Actor"
 )
 
 // FieldError names one bad field of a window and why it is bad.
@@ -89,6 +92,11 @@ func (e *ValidationError) add(field string, r Reason) {
 // Validity is one of the three; Lead is not negative.
 // Lengths count characters (runes), not bytes.
 func (w Window) Validate() error {
+	return w.validate("-")
+}
+
+// validate checks w and, like the Manager, that actor is not blank.
+func (w Window) validate(actor string) error {
 	e := &ValidationError{}
 	switch {
 	case w.Start.IsZero():
@@ -116,6 +124,9 @@ func (w Window) Validate() error {
 	}
 	if w.Lead < 0 {
 		e.add(FieldLead, ReasonNegative)
+	}
+	if strings.TrimSpace(actor) == "" {
+		e.add(FieldActor, ReasonRequired)
 	}
 	if len(e.Fields) > 0 {
 		return e

@@ -143,15 +143,15 @@ func (m *Manager) Health() Health { return *m.health.Load() }
 
 // Add validates w and stores it as a new window, stamped as created and
 // changed now by actor. It returns the stored window, with its new ID and
-// Version 1. An invalid window gives a *ValidationError and nothing is
-// written.
+// Version 1. An invalid window, or a blank actor, gives a *ValidationError
+// and nothing is written.
 func (m *Manager) Add(ctx context.Context, w Window, actor string) (Window, error) {
 	now := m.clock.Now()
 	w.ID, w.Version = 0, 0
 	w.CreatedAt, w.CreatedBy = now, actor
 	w.ChangedAt, w.ChangedBy = now, actor
 	w = w.Normalize()
-	if err := w.Validate(); err != nil {
+	if err := w.validate(actor); err != nil {
 		return Window{}, err
 	}
 	stored, err := m.store.Create(ctx, w)
@@ -172,12 +172,13 @@ func (m *Manager) Get(ctx context.Context, id int64) (Window, error) {
 // as changed now by actor; CreatedAt and CreatedBy are kept. w.Version must
 // be the version it was read at: a stale version gives an error wrapping
 // ErrConflict, an unknown ID one wrapping ErrNotFound, an invalid window a
-// *ValidationError; in each case nothing is written. It returns the stored
+// *ValidationError (as does a blank actor); in each case nothing is
+// written. It returns the stored
 // window with its new Version.
 func (m *Manager) Update(ctx context.Context, w Window, actor string) (Window, error) {
 	w.ChangedAt, w.ChangedBy = m.clock.Now(), actor
 	w = w.Normalize()
-	if err := w.Validate(); err != nil {
+	if err := w.validate(actor); err != nil {
 		return Window{}, err
 	}
 	stored, err := m.store.Update(ctx, w)
