@@ -25,7 +25,7 @@
 // (see [DefaultActiveNotification] and its neighbours).
 //
 // Which window is active or coming, and when, is the [maintenance.Status]'s
-// business: this package never reads a clock. A Banner with nothing to show
+// business: the texts never read a clock. A Banner with nothing to show
 // allocates nothing, so it can run on every request.
 //
 // # Time zones
