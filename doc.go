@@ -1,0 +1,41 @@
+// Package sysmaint is an embeddable library for planned system maintenance
+// in Go web applications: administrators schedule maintenance windows;
+// users are warned a lead time before a window starts; while a window is
+// active only maintenance admins may log in, customers never; admins end
+// the other users' sessions; banners, login-screen messages and 503
+// responses all come from one compiled schedule whose check costs a few
+// nanoseconds and no allocation.
+//
+// The packages:
+//
+//   - [github.com/sysmaint/sysmaint/maintenance]: windows, validation, the
+//     compiled schedule and its Status, the Manager, the admin-only login
+//     rule, and the Store contract.
+//   - [github.com/sysmaint/sysmaint/session]: sessions, their counters, and
+//     killing one, all but one's own, or every non-admin session.
+//   - [github.com/sysmaint/sysmaint/notify]: the texts users see (banner,
+//     login message, login refusal), in their time zone and language.
+//   - [github.com/sysmaint/sysmaint/adapters/memstore] and
+//     [github.com/sysmaint/sysmaint/adapters/sqlstore]: in-memory and SQLite
+//     stores, both checked by the conformance suites in
+//     [github.com/sysmaint/sysmaint/maintenance/maintenancetest] and
+//     [github.com/sysmaint/sysmaint/session/sessiontest].
+//   - [github.com/sysmaint/sysmaint/adapters/middleware]: net/http
+//     middleware: the banner in the request context, the login gate, and
+//     an opt-in 503 lockout with Retry-After.
+//
+// A start:
+//
+//	db, err := sqlstore.Open(ctx, "app.db", nil)
+//	if err != nil { ... }
+//	m := maintenance.New(db.Windows(), nil) // real clock, 30-minute lead
+//	if err := m.Refresh(ctx); err != nil { ... }
+//	go m.Run(ctx) // follow changes made by other processes
+//
+//	texts := notify.New(nil) // Znuny's default texts, English and German
+//	h := middleware.Banner(m, texts, viewerOf)(appHandler)
+//	// in a handler: middleware.NoticeFromContext(r.Context()).Text
+//
+// The demo host in examples/helpdesk shows every screen: go run
+// ./examples/helpdesk.
+package sysmaint
