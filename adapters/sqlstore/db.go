@@ -44,7 +44,8 @@ type DB struct {
 // another, applies nothing twice. ctx bounds the opening and the
 // migrations only.
 //
-// path names a file; ":memory:" is refused, because every pooled
+// path is a plain file path, not a "file:" URI (Open builds the URI and
+// escapes the path); ":memory:" is refused, because every pooled
 // connection would get a database of its own.
 func Open(ctx context.Context, path string, opts *Options) (*DB, error) {
 	if path == "" || path == ":memory:" || strings.HasPrefix(path, "file:") {

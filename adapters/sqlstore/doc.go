@@ -29,7 +29,11 @@
 //   - sysmaint_windows_revision: one row whose counter is bumped by
 //     triggers after every insert, update and delete on sysmaint_windows,
 //     whoever makes it; [WindowStore.Revision] reads it.
-//   - sysmaint_schema_migrations: the applied schema versions.
+//   - sysmaint_sessions: the logged-in users' sessions of [DB.Sessions]
+//     (migration 0002; see [SessionStore]).
+//   - sysmaint_schema_migrations: the applied schema versions (not
+//     schema_migrations, the name migration tools such as golang-migrate
+//     use for their own table, with other columns and other versions).
 //
 // The file is opened in WAL mode with foreign keys on, a busy timeout
 // ([Options.BusyTimeout], 5 seconds by default) and write transactions

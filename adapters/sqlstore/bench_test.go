@@ -1,0 +1,102 @@
+package sqlstore_test
+
+import (
+	"context"
+	"fmt"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/sysmaint/sysmaint/adapters/sqlstore"
+	"github.com/sysmaint/sysmaint/maintenance"
+)
+
+// The two benchmark families below run over the same data and are meant to
+// be read side by side: BenchmarkStatus is sysmaint's request-path check
+// (an atomic load and two comparisons on the compiled schedule),
+// BenchmarkZnunyQuery the Znuny approach, one SQL query per request on the
+// same SQLite file.
+//
+//	go test -run '^$' -bench . -benchtime=1s ./adapters/sqlstore/
+
+// benchSizes are the window counts of both families.
+var benchSizes = []int{1, 1_000, 100_000}
+
+// benchAt is the instant both families ask about: inside the middle window.
+var benchAt = time.Date(2026, time.November, 24, 12, 0, 0, 0, time.UTC)
+
+var benchSink bool
+
+// seedWindows opens a new file under b.TempDir holding n valid windows of
+// one hour, one every two hours, the middle one covering benchAt. It writes
+// them in one transaction through one prepared statement.
+func seedWindows(b *testing.B, n int) *sqlstore.DB {
+	b.Helper()
+	ctx := context.Background()
+	db, err := sqlstore.Open(ctx, filepath.Join(b.TempDir(), "bench.db"), nil)
+	require.NoError(b, err)
+	b.Cleanup(func() { _ = db.Close() })
+
+	tx, err := db.SQL().BeginTx(ctx, nil)
+	require.NoError(b, err)
+	defer func() { _ = tx.Rollback() }()
+	stmt, err := tx.PrepareContext(ctx, db.SQL().Rebind(`INSERT INTO sysmaint_windows
+		(start_ms, stop_ms, comment, login_message, show_login_message, notify_message,
+		 validity, lead_ms, created_at_ms, created_by, changed_at_ms, changed_by, version)
+		VALUES (?, ?, ?, '', 0, '', 1, 0, ?, 'bench', ?, 'bench', 1)`))
+	require.NoError(b, err)
+	defer func() { _ = stmt.Close() }()
+	created := benchAt.Add(-365 * 24 * time.Hour).UnixMilli()
+	for i := range n {
+		start := benchAt.Add(time.Duration(i-n/2)*2*time.Hour - 30*time.Minute)
+		_, err := stmt.ExecContext(ctx, start.UnixMilli(), start.Add(time.Hour).UnixMilli(),
+			fmt.Sprintf("window %d", i), created, created)
+		require.NoError(b, err)
+	}
+	require.NoError(b, tx.Commit())
+	return db
+}
+
+func BenchmarkStatus(b *testing.B) {
+	for _, n := range benchSizes {
+		db := seedWindows(b, n)
+		m := maintenance.New(db.Windows(), nil)
+		require.NoError(b, m.Refresh(context.Background()))
+		require.Equal(b, n, m.Schedule().Len())
+		require.True(b, m.StatusAt(benchAt).Active(), "benchAt should be inside a window")
+
+		b.Run(fmt.Sprintf("windows=%d", n), func(b *testing.B) {
+			b.ReportAllocs()
+			var active bool
+			for b.Loop() {
+				active = m.StatusAt(benchAt).Active()
+			}
+			benchSink = active
+		})
+	}
+}
+
+func BenchmarkZnunyQuery(b *testing.B) {
+	for _, n := range benchSizes {
+		db := seedWindows(b, n)
+		sqlDB := db.SQL()
+		q := sqlDB.Rebind(`SELECT id FROM sysmaint_windows
+			WHERE start_ms <= ? AND stop_ms > ? AND validity = 1 ORDER BY id LIMIT 1`)
+		ms := benchAt.UnixMilli()
+		ctx := context.Background()
+		var id int64
+		require.NoError(b, sqlDB.QueryRowContext(ctx, q, ms, ms).Scan(&id), "benchAt should be inside a window")
+
+		b.Run(fmt.Sprintf("windows=%d", n), func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				if err := sqlDB.QueryRowContext(ctx, q, ms, ms).Scan(&id); err != nil {
+					b.Fatal(err)
+				}
+			}
+			benchSink = id > 0
+		})
+	}
+}
