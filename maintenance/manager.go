@@ -58,6 +58,7 @@ type Manager struct {
 	loginRefused string
 
 	sched     atomic.Pointer[Schedule]
+	changed   atomic.Pointer[chan struct{}] // closed when sched is replaced
 	refreshMu sync.Mutex // serializes loads, so an older load never replaces a newer one
 	health    atomic.Pointer[Health]
 	revision  int64 // store revision of the loaded schedule; guarded by refreshMu
@@ -106,6 +107,8 @@ func New(store Store, opts *Options) *Manager {
 	m := &Manager{store: store, clock: o.Clock, lead: o.Lead, poll: o.PollInterval, logger: o.Logger,
 		loginRefused: o.LoginRefused}
 	m.sched.Store(Compile(nil, m.lead))
+	ch := make(chan struct{})
+	m.changed.Store(&ch)
 	m.health.Store(&Health{})
 	return m
 }
@@ -126,7 +129,24 @@ func (m *Manager) SetLead(lead time.Duration) {
 	m.refreshMu.Lock()
 	defer m.refreshMu.Unlock()
 	m.lead = lead
-	m.sched.Store(Compile(m.sched.Load().windows, lead))
+	m.publish(Compile(m.sched.Load().windows, lead))
+}
+
+// Changed returns a channel that is closed when the schedule in force is
+// next replaced: after a change through the Manager, a reload that found a
+// change, or SetLead. Take the channel before reading the status, then
+// wait on it, so no replacement slips between the two:
+//
+//	ch := m.Changed()
+//	next := m.Status().Next()
+//	select { case <-ch: ...; case <-timer: ... }
+func (m *Manager) Changed() <-chan struct{} { return *m.changed.Load() }
+
+// publish puts s in force and wakes those waiting on Changed.
+func (m *Manager) publish(s *Schedule) {
+	m.sched.Store(s)
+	ch := make(chan struct{})
+	close(*m.changed.Swap(&ch))
 }
 
 // Status returns the status now, by the Manager's clock.
@@ -228,7 +248,7 @@ func (m *Manager) load(ctx context.Context) error {
 		var ws []Window
 		ws, err = m.store.List(ctx, Valid)
 		if err == nil {
-			m.sched.Store(Compile(ws, m.lead))
+			m.publish(Compile(ws, m.lead))
 			if tracked {
 				m.revision = rev
 			}

@@ -348,3 +348,33 @@ func TestManager_SetLead(t *testing.T) {
 	m.SetLead(0)
 	assert.Equal(t, maintenance.DefaultLead, m.Lead())
 }
+
+func TestManager_Changed(t *testing.T) {
+	ctx := context.Background()
+	m, _ := newManager(t, memstore.NewWindowStore())
+	closed := func(ch <-chan struct{}) bool {
+		select {
+		case <-ch:
+			return true
+		default:
+			return false
+		}
+	}
+	ch := m.Changed()
+	assert.False(t, closed(ch))
+	w, err := m.Add(ctx, validWindow(), "alice")
+	require.NoError(t, err)
+	assert.True(t, closed(ch), "closed by Add")
+
+	ch = m.Changed()
+	assert.False(t, closed(ch), "a fresh channel after the change")
+	_, err = m.Update(ctx, w, "")
+	require.Error(t, err)
+	assert.False(t, closed(ch), "a refused update changes nothing")
+	m.SetLead(time.Hour)
+	assert.True(t, closed(ch), "closed by SetLead")
+
+	ch = m.Changed()
+	require.NoError(t, m.Delete(ctx, w.ID))
+	assert.True(t, closed(ch), "closed by Delete")
+}

@@ -7,6 +7,8 @@ import (
 	"slices"
 	"time"
 
+	"github.com/benbjohnson/clock"
+
 	"github.com/sysmaint/sysmaint/maintenance"
 )
 
@@ -60,11 +62,6 @@ type NotifierFunc func(ctx context.Context, e Event) error
 // Notify calls f(ctx, e).
 func (f NotifierFunc) Notify(ctx context.Context, e Event) error { return f(ctx, e) }
 
-// WatchRecheck is the longest [Watch] waits before it looks again at the
-// Manager's schedule, so a window added, changed or deleted while it
-// waits is reported at most this late.
-const WatchRecheck = time.Minute
-
 // waitHook, when set (by tests), is called each time Watch is about to
 // wait, with the instant it waits for.
 var waitHook func(until time.Time)
@@ -78,9 +75,10 @@ var waitHook func(until time.Time)
 // then give no event.
 //
 // Watch waits on m's clock until the status next changes
-// ([maintenance.Status.Next]), but at most [WatchRecheck], so that changes
-// to the schedule are seen too. It reads the schedule only, never the
-// store: run [maintenance.Manager.Run] as well to follow other processes.
+// ([maintenance.Status.Next]) or the schedule is replaced
+// ([maintenance.Manager.Changed]), so a window added, changed or deleted
+// is reported at once. It reads the schedule only, never the store: run
+// [maintenance.Manager.Run] as well to follow other processes.
 // Events of one instant come in the order of their [EventKind], then by
 // window ID.
 //
@@ -97,23 +95,31 @@ func Watch(ctx context.Context, m *maintenance.Manager, n Notifier) error {
 	t := clk.Now()
 	w.diff(t) // the state at the start: no events
 	for {
-		until := t.Add(WatchRecheck)
-		if next := m.StatusAt(t).Next(); !next.IsZero() && next.Before(until) {
-			until = next
-		}
+		changed := m.Changed() // before the status, so no change slips between
+		next := m.StatusAt(t).Next()
 		if ctx.Err() != nil {
 			return nil
 		}
-		if d := clk.Until(until); d > 0 {
-			timer := clk.Timer(d)
+		if d := clk.Until(next); next.IsZero() || d > 0 {
+			var timer *clock.Timer
+			var fire <-chan time.Time // nil when only a change can wake us
+			if !next.IsZero() {
+				timer = clk.Timer(d)
+				fire = timer.C
+			}
 			if waitHook != nil {
-				waitHook(until)
+				waitHook(next)
 			}
 			select {
 			case <-ctx.Done():
+			case <-fire:
+			case <-changed:
+			}
+			if timer != nil {
 				timer.Stop()
+			}
+			if ctx.Err() != nil {
 				return nil
-			case <-timer.C:
 			}
 		}
 		t = clk.Now()

@@ -70,7 +70,7 @@ func (h *watchHarness) nextHook() time.Time {
 // waits for on the way, and returns the events reported.
 func (h *watchHarness) advance(to time.Time) []notify.Event {
 	h.t.Helper()
-	for !h.until.After(to) {
+	for !h.until.IsZero() && !h.until.After(to) {
 		h.mock.Set(h.until)
 		h.until = h.nextHook()
 	}
@@ -177,37 +177,51 @@ func TestWatch_StateAtStartIsNotReported(t *testing.T) {
 	}, got, "no started for the active window, no reminder for the announced one")
 }
 
+// sync waits until Watch, woken by a change of the schedule, waits again.
+func (h *watchHarness) sync() {
+	h.t.Helper()
+	h.until = h.nextHook()
+}
+
 func TestWatch_ScheduleChanges(t *testing.T) {
 	h := startWatch(t, nil)
 	ctx := context.Background()
-	assert.Equal(t, now.Add(notify.WatchRecheck), h.until, "an empty schedule is rechecked")
+	assert.True(t, h.until.IsZero(), "an empty schedule waits for a change only")
 
-	// A window added while Watch waits, starting before the recheck.
+	// A window added while Watch waits: it now waits for the start.
 	w, err := h.m.Add(ctx, window(now.Add(10*time.Second), now.Add(2*time.Hour)), "admin")
 	require.NoError(t, err)
-	assert.Equal(t, []ev{{notify.EventStarted, w.ID, now.Add(10 * time.Second)}}, evs(h.advance(now.Add(time.Minute))))
+	h.sync()
+	assert.Equal(t, now.Add(10*time.Second), h.until)
+	assert.Equal(t, []ev{
+		{notify.EventReminder, w.ID, now}, // inside its lead time when added
+		{notify.EventStarted, w.ID, now.Add(10 * time.Second)},
+	}, evs(h.advance(now.Add(time.Minute))))
 
-	// Deleted while active: it ends when Watch sees it.
+	// Deleted while active: it ends at once.
 	require.NoError(t, h.m.Delete(ctx, w.ID))
-	got := h.advance(now.Add(90 * time.Second))
-	assert.Empty(t, got, "not seen before the recheck")
-	got = h.advance(now.Add(2 * time.Minute))
-	assert.Equal(t, []ev{{notify.EventEnded, w.ID, now.Add(2 * time.Minute)}}, evs(got))
+	h.sync()
+	assert.Equal(t, []ev{{notify.EventEnded, w.ID, now.Add(time.Minute)}}, evs(h.advance(now.Add(time.Minute))))
 
-	// Rescheduled after its reminder: announced again.
+	// Added inside its lead time: announced at once.
 	c, err := h.m.Add(ctx, window(now.Add(20*time.Minute), now.Add(time.Hour)), "admin")
 	require.NoError(t, err)
-	assert.Equal(t, []ev{{notify.EventReminder, c.ID, now.Add(3 * time.Minute)}}, evs(h.advance(now.Add(3*time.Minute))))
+	h.sync()
+	assert.Equal(t, []ev{{notify.EventReminder, c.ID, now.Add(time.Minute)}}, evs(h.advance(now.Add(time.Minute))))
+	assert.Empty(t, h.advance(now.Add(3*time.Minute)), "announced once")
+
+	// Rescheduled after its reminder: announced again.
 	c.Start, c.Stop = now.Add(25*time.Minute), now.Add(2*time.Hour)
-	_, err = h.m.Update(ctx, c, "admin")
+	c, err = h.m.Update(ctx, c, "admin")
 	require.NoError(t, err)
-	assert.Equal(t, []ev{{notify.EventReminder, c.ID, now.Add(4 * time.Minute)}}, evs(h.advance(now.Add(4*time.Minute))))
+	h.sync()
+	assert.Equal(t, []ev{{notify.EventReminder, c.ID, now.Add(3 * time.Minute)}}, evs(h.advance(now.Add(3*time.Minute))))
+
 	// Made invalid while upcoming: nothing starts.
-	c, err = h.m.Get(ctx, c.ID)
-	require.NoError(t, err)
 	c.Validity = maintenance.Invalid
 	_, err = h.m.Update(ctx, c, "admin")
 	require.NoError(t, err)
+	h.sync()
 	assert.Empty(t, h.advance(now.Add(3*time.Hour)))
 }
 
