@@ -59,7 +59,7 @@ type Manager struct {
 
 	sched     atomic.Pointer[Schedule]
 	changed   atomic.Pointer[chan struct{}] // closed when sched is replaced
-	refreshMu sync.Mutex // serializes loads, so an older load never replaces a newer one
+	refreshMu sync.Mutex                    // serializes loads, so an older load never replaces a newer one
 	health    atomic.Pointer[Health]
 	revision  int64 // store revision of the loaded schedule; guarded by refreshMu
 }
