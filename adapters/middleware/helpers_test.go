@@ -20,7 +20,9 @@ import (
 // day is the fixed date of the tests; at returns the instant hh:mm on it.
 var day = time.Date(2026, 11, 24, 0, 0, 0, 0, time.UTC)
 
-func at(hh, mm int) time.Time { return day.Add(time.Duration(hh)*time.Hour + time.Duration(mm)*time.Minute) }
+func at(hh, mm int) time.Time {
+	return day.Add(time.Duration(hh)*time.Hour + time.Duration(mm)*time.Minute)
+}
 
 // newManager returns a Manager over a memstore with a mock clock set to now,
 // holding the given windows (added through the Manager, then refreshed).
