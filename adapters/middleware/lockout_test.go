@@ -95,7 +95,7 @@ func TestLockout_Negotiation(t *testing.T) {
 		{accept: "text/html;q=0.5, application/json", wantJSON: true},
 		{accept: "application/json;q=0.1, text/html", wantJSON: false},
 		{accept: "application/json, text/html", wantJSON: false}, // a tie goes to HTML
-		{accept: "application/json;q=0, */*", wantJSON: false},  // q=0 means not acceptable
+		{accept: "application/json;q=0, */*", wantJSON: false},   // q=0 means not acceptable
 		{accept: "text/*;q=0.2, application/json;q=0.3", wantJSON: true},
 		{accept: "application/json;q=oops", wantJSON: false}, // a malformed range is ignored
 		{accept: "application/json ; q=1.0 ; charset=utf-8", wantJSON: true},
