@@ -1,0 +1,305 @@
+// Package app is the helpdesk demo of sysmaint: agents and customers log in,
+// maintenance admins schedule system maintenance windows, see and kill
+// sessions, and everyone logged in sees the maintenance banner.
+//
+// It is the reference integration of the library:
+//
+//   - a [maintenance.Manager] over the SQLite window store
+//     ([sqlstore.DB.Windows]) decides what is active or coming;
+//   - a [session.Manager] over the SQLite session store
+//     ([sqlstore.DB.Sessions]) holds the logged-in users, so the admin screen
+//     can count and kill them;
+//   - [notify.Texts] words the banner, the login-screen message and the
+//     refusal;
+//   - [middleware.Banner] puts the banner into every page of a logged-in
+//     user and [middleware.LoginGate] applies the login rule before a session
+//     is created.
+//
+// The helpdesk's own data (users, one setting) lives in the same SQLite file,
+// in tables prefixed helpdesk_.
+//
+// # Security
+//
+// Every page is rendered with html/template, so every user text is escaped.
+// State-changing requests are POSTs, refused when cross-origin
+// ([http.CrossOriginProtection]) and, except the login itself, when they do
+// not carry the session's ChallengeToken (Znuny's name for the per-session
+// CSRF token). The session cookie holds 32 random bytes; the server stores
+// only a hash of it as the session ID, so the IDs shown on the admin screen
+// cannot be replayed as cookies. Passwords are hashed with PBKDF2-SHA-256.
+package app
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"sync"
+	"time"
+	_ "time/tzdata" // the demo needs nothing installed, not even zoneinfo
+
+	"github.com/benbjohnson/clock"
+
+	"github.com/sysmaint/sysmaint/adapters/middleware"
+	"github.com/sysmaint/sysmaint/adapters/sqlstore"
+	"github.com/sysmaint/sysmaint/maintenance"
+	"github.com/sysmaint/sysmaint/notify"
+	"github.com/sysmaint/sysmaint/session"
+)
+
+// Config configures an App. DB is required; every other zero field means
+// the default.
+type Config struct {
+	// DB is the SQLite file holding the windows, the sessions and the
+	// helpdesk's users. Required.
+	DB *sqlstore.DB
+	// Clock is the source of time. Default: the real clock. Tests pass a
+	// *clock.Mock.
+	Clock clock.Clock
+	// Lead is how long before a window starts users see the upcoming
+	// notice, until an admin saves another value on the overview screen.
+	// Default: maintenance.DefaultLead (30 minutes).
+	Lead time.Duration
+	// PasswordIterations is the PBKDF2-SHA-256 iteration count for new
+	// password hashes. Default: DefaultPasswordIterations. Tests pass a
+	// low count; existing hashes keep the count they were made with.
+	PasswordIterations int
+	// EndSessions ends a non-admin session on its next request while a
+	// window is active (middleware.EndSessions). Default: false, Znuny's
+	// behaviour: existing sessions go on and see the banner.
+	EndSessions bool
+	// Logger receives the app's and the Manager's logs. Default:
+	// slog.Default().
+	Logger *slog.Logger
+}
+
+// App is the helpdesk. Build it with New, serve App.Handler, and run
+// App.Manager's Run loop next to the server.
+type App struct {
+	db         *sqlstore.DB
+	clock      clock.Clock
+	log        *slog.Logger
+	iterations int
+	dummyHash  string
+	// endSessions is Config.EndSessions.
+	endSessions bool
+
+	windows  *maintenance.Manager
+	sessions *session.Manager
+	texts    *notify.Texts
+	pages    *pages
+
+	zones sync.Map // zone name -> *time.Location
+}
+
+// New builds the App over cfg.DB: it creates the helpdesk's tables if they
+// are missing, applies a lead time saved earlier on the admin screen, and
+// loads the maintenance schedule. It starts no goroutine.
+func New(cfg Config) (*App, error) {
+	if cfg.DB == nil {
+		return nil, errors.New("helpdesk: Config.DB is required")
+	}
+	a := &App{db: cfg.DB, clock: cfg.Clock, log: cfg.Logger, iterations: cfg.PasswordIterations}
+	if a.clock == nil {
+		a.clock = clock.New()
+	}
+	if a.log == nil {
+		a.log = slog.Default()
+	}
+	if a.iterations <= 0 {
+		a.iterations = DefaultPasswordIterations
+	}
+	ctx := context.Background()
+	if _, err := a.db.SQL().ExecContext(ctx, usersSchema); err != nil {
+		return nil, fmt.Errorf("helpdesk: create tables: %w", err)
+	}
+	dummy, err := hashPassword(rand.Text(), a.iterations)
+	if err != nil {
+		return nil, err
+	}
+	a.dummyHash = dummy
+
+	lead := cfg.Lead
+	if saved, ok, err := a.storedLead(ctx); err != nil {
+		return nil, err
+	} else if ok {
+		lead = saved
+	}
+	a.windows = maintenance.New(a.db.Windows(), &maintenance.Options{
+		Clock: a.clock, Lead: lead, Logger: a.log,
+	})
+	if err := a.windows.Refresh(ctx); err != nil {
+		return nil, err
+	}
+	a.sessions = session.New(a.db.Sessions(), &session.Options{Clock: a.clock})
+	a.texts = notify.New(nil)
+	a.pages, err = parsePages()
+	if err != nil {
+		return nil, err
+	}
+	a.endSessions = cfg.EndSessions
+	return a, nil
+}
+
+// Manager returns the maintenance Manager. Run its Run loop next to the
+// server, so changes made by other processes sharing the file are seen.
+func (a *App) Manager() *maintenance.Manager { return a.windows }
+
+// Sessions returns the session Manager.
+func (a *App) Sessions() *session.Manager { return a.sessions }
+
+// Handler returns the helpdesk's HTTP handler: every route, behind the
+// cross-origin protection and the security headers.
+func (a *App) Handler() http.Handler {
+	mux := http.NewServeMux()
+
+	// Anonymous: health, static files, login screens.
+	mux.HandleFunc("GET /healthz", a.healthz)
+	mux.Handle("GET /static/", http.StripPrefix("/static/", staticHandler()))
+	for _, kind := range []session.Kind{session.Agent, session.Customer} {
+		path := loginPath(kind)
+		mux.HandleFunc("GET "+path, a.loginForm(kind))
+		// The gate applies the maintenance rule after the credentials are
+		// checked and before loginPost creates the session.
+		gate := middleware.LoginGate(a.windows, a.texts, a.identify(kind), a.refuse(kind))
+		mux.Handle("POST "+path, withAttempt(gate(a.loginPost(kind))))
+	}
+
+	// Logged in. Every page gets the banner (middleware.Banner) once the
+	// session is known.
+	user := func(kind session.Kind, h http.HandlerFunc) http.Handler {
+		return a.requireUser(kind, a.endSessionsMiddleware()(a.banner(h)))
+	}
+	admin := func(h http.HandlerFunc) http.Handler {
+		return user(session.Agent, a.requireAdmin(h))
+	}
+	mux.Handle("POST /logout", a.requireAnyUser(http.HandlerFunc(a.logout)))
+	mux.Handle("GET /{$}", user(session.Agent, a.agentHome))
+	mux.Handle("GET /customer/{$}", user(session.Customer, a.customerHome))
+	mux.HandleFunc("GET /customer", func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, "/customer/", http.StatusSeeOther)
+	})
+
+	mux.Handle("GET /admin/maintenance", admin(a.overview))
+	mux.Handle("POST /admin/maintenance/lead", admin(a.saveLeadPost))
+	mux.Handle("GET /admin/maintenance/new", admin(a.newForm))
+	mux.Handle("POST /admin/maintenance/new", admin(a.newPost))
+	mux.Handle("GET /admin/maintenance/{id}", admin(a.editForm))
+	mux.Handle("POST /admin/maintenance/{id}", admin(a.editPost))
+	mux.Handle("POST /admin/maintenance/{id}/delete", admin(a.deletePost))
+	mux.Handle("POST /admin/maintenance/{id}/sessions/kill", admin(a.killPost))
+	mux.Handle("POST /admin/maintenance/{id}/sessions/killall", admin(a.killAllPost))
+
+	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		a.renderStatus(w, r, http.StatusNotFound, "Page not found.")
+	})
+
+	cop := http.NewCrossOriginProtection()
+	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		a.renderStatus(w, r, http.StatusForbidden, "Cross-origin request refused.")
+	}))
+	return securityHeaders(cop.Handler(mux))
+}
+
+// banner puts the maintenance notice for the logged-in viewer into the
+// request context (middleware.Banner); templates read it through the page
+// data.
+func (a *App) banner(h http.Handler) http.Handler {
+	return middleware.Banner(a.windows, a.texts, func(r *http.Request) (notify.Viewer, bool) {
+		c, ok := fromContext(r.Context())
+		if !ok {
+			return notify.Viewer{}, false
+		}
+		return a.viewer(c.user), true
+	})(h)
+}
+
+// healthz answers 200 "ok" while the schedule is loaded and the last
+// refresh succeeded, and 503 otherwise.
+func (a *App) healthz(w http.ResponseWriter, _ *http.Request) {
+	h := a.windows.Health()
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	switch {
+	case !h.Loaded:
+		w.WriteHeader(http.StatusServiceUnavailable)
+		fmt.Fprintln(w, "schedule not loaded")
+	case h.Err != nil:
+		w.WriteHeader(http.StatusServiceUnavailable)
+		fmt.Fprintln(w, "schedule refresh failed")
+	default:
+		fmt.Fprint(w, "ok")
+	}
+}
+
+// maxBody limits request bodies.
+const maxBody = 64 << 10
+
+// securityHeaders sets headers every answer gets (a strict content
+// security policy: scripts and styles from /static only, no framing; no
+// MIME sniffing) and limits the size of request bodies.
+func securityHeaders(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		hd := w.Header()
+		hd.Set("Content-Security-Policy",
+			"default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "+
+				"form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'")
+		hd.Set("X-Content-Type-Options", "nosniff")
+		hd.Set("X-Frame-Options", "DENY")
+		hd.Set("Referrer-Policy", "same-origin")
+		// No form here needs more than a few kilobytes.
+		r.Body = http.MaxBytesReader(w, r.Body, maxBody)
+		h.ServeHTTP(w, r)
+	})
+}
+
+// location returns the time zone named name, cached.
+func (a *App) location(name string) (*time.Location, error) {
+	if name == "" {
+		return time.UTC, nil
+	}
+	if l, ok := a.zones.Load(name); ok {
+		return l.(*time.Location), nil
+	}
+	l, err := time.LoadLocation(name)
+	if err != nil {
+		return nil, fmt.Errorf("helpdesk: time zone %q: %w", name, err)
+	}
+	a.zones.Store(name, l)
+	return l, nil
+}
+
+// userLocation returns u's time zone, UTC when it cannot be loaded.
+func (a *App) userLocation(u User) *time.Location {
+	l, err := a.location(u.TimeZone)
+	if err != nil {
+		a.log.Warn("helpdesk: bad time zone, using UTC", "login", u.Login, "zone", u.TimeZone)
+		return time.UTC
+	}
+	return l
+}
+
+// viewer describes u for package notify.
+func (a *App) viewer(u User) notify.Viewer {
+	return notify.Viewer{Kind: u.Kind, Location: a.userLocation(u), Language: u.Language}
+}
+
+// sessionID returns the ID under which the session with the given cookie
+// token is stored: a hash, so that the IDs shown to admins cannot be used as
+// cookies.
+func sessionID(token string) string {
+	sum := sha256.Sum256([]byte("helpdesk session id\x00" + token))
+	return hex.EncodeToString(sum[:])
+}
+
+// challengeToken returns the CSRF token of the session with the given cookie
+// token. It is derived from the secret cookie, so it needs no storage and
+// only the holder of the cookie can know it.
+func challengeToken(token string) string {
+	sum := sha256.Sum256([]byte("helpdesk challenge token\x00" + token))
+	return hex.EncodeToString(sum[:])
+}

@@ -1,0 +1,131 @@
+package app
+
+import (
+	"bytes"
+	"embed"
+	"errors"
+	"html/template"
+	"io/fs"
+	"net/http"
+	"unicode/utf8"
+
+	"github.com/sysmaint/sysmaint/adapters/middleware"
+	"github.com/sysmaint/sysmaint/notify"
+)
+
+//go:embed templates/*.html
+var templateFS embed.FS
+
+//go:embed static
+var staticFS embed.FS
+
+// staticHandler serves the CSS and the little JavaScript.
+func staticHandler() http.Handler {
+	sub, err := fs.Sub(staticFS, "static")
+	if err != nil {
+		panic(err) // the embedded tree is fixed at build time
+	}
+	return http.FileServerFS(sub)
+}
+
+// pages are the parsed templates, one set per page, each the layout plus
+// the page's "content".
+type pages struct {
+	byName map[string]*template.Template
+}
+
+var pageNames = []string{"login", "agent_home", "customer_home", "overview", "window_form", "status"}
+
+func parsePages() (*pages, error) {
+	p := &pages{byName: map[string]*template.Template{}}
+	funcs := template.FuncMap{"truncate": truncate, "dict": dict}
+	for _, name := range pageNames {
+		t, err := template.New(name).Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/"+name+".html")
+		if err != nil {
+			return nil, err
+		}
+		p.byName[name] = t
+	}
+	return p, nil
+}
+
+// truncate shortens s to n characters, marking the cut with an ellipsis.
+func truncate(n int, s string) string {
+	if utf8.RuneCountInString(s) <= n {
+		return s
+	}
+	r := []rune(s)
+	return string(r[:n]) + "…"
+}
+
+// dict builds a map from key, value pairs, to pass several values to a
+// sub-template.
+func dict(kv ...any) (map[string]any, error) {
+	if len(kv)%2 != 0 {
+		return nil, errors.New("dict: odd number of arguments")
+	}
+	m := make(map[string]any, len(kv)/2)
+	for i := 0; i < len(kv); i += 2 {
+		k, ok := kv[i].(string)
+		if !ok {
+			return nil, errors.New("dict: keys must be strings")
+		}
+		m[k] = kv[i+1]
+	}
+	return m, nil
+}
+
+// base is what the layout needs: every page's data embeds it.
+type base struct {
+	Title string
+	// User is the logged-in user, nil on the login screens.
+	User *User
+	// Admin reports whether User is a maintenance admin (admin links).
+	Admin bool
+	// Token is the session's ChallengeToken for the forms.
+	Token string
+	// Notice is the maintenance banner (middleware.Banner).
+	Notice notify.Notice
+	// Notices are success messages, Errors error messages of the page.
+	Notices, Errors []string
+}
+
+// baseFor fills the layout's data from the request.
+func (a *App) baseFor(r *http.Request, title string) base {
+	b := base{Title: title, Notice: middleware.NoticeFromContext(r.Context())}
+	if c, ok := fromContext(r.Context()); ok {
+		u := c.user
+		b.User, b.Admin, b.Token = &u, u.MaintenanceAdmin(), c.csrf
+	}
+	return b
+}
+
+// render executes the page into a buffer first, so a failing template
+// gives a clean 500 instead of half a page.
+func (a *App) render(w http.ResponseWriter, r *http.Request, status int, name string, data any) {
+	var buf bytes.Buffer
+	if err := a.pages.byName[name].ExecuteTemplate(&buf, "layout", data); err != nil {
+		a.log.Error("helpdesk: render", "page", name, "err", err)
+		http.Error(w, "Internal Server Error", http.StatusInternalServerError)
+		return
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.WriteHeader(status)
+	_, _ = w.Write(buf.Bytes())
+}
+
+// statusPage is a page that only says something: 403, 404, 500.
+type statusPage struct {
+	base
+	Status  int
+	Message string
+}
+
+func (a *App) renderStatus(w http.ResponseWriter, r *http.Request, status int, msg string) {
+	a.render(w, r, status, "status", statusPage{base: a.baseFor(r, http.StatusText(status)), Status: status, Message: msg})
+}
+
+func (a *App) serverError(w http.ResponseWriter, r *http.Request, err error) {
+	a.log.Error("helpdesk: request failed", "method", r.Method, "path", r.URL.Path, "err", err)
+	a.renderStatus(w, r, http.StatusInternalServerError, "Something went wrong. Please try again.")
+}

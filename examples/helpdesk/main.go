@@ -1,0 +1,116 @@
+// Command helpdesk is the demo host application of sysmaint: a small
+// helpdesk with Znuny's "System Maintenance" screens, in one binary with a
+// SQLite file.
+//
+//	go run ./examples/helpdesk            # http://127.0.0.1:8080, ./helpdesk.db
+//	go run ./examples/helpdesk -addr 127.0.0.1:9000 -db /tmp/hd.db -lead 60m
+//
+// On first start it creates three demo users, with these passwords:
+//
+//	admin / admin-demo        agent, rw on the group admin: manages maintenance
+//	agent / agent-demo        agent without admin rights
+//	customer / customer-demo  customer (log in at /customer/login)
+//
+// Agents log in at /login, customers at /customer/login; maintenance admins
+// find the screens at /admin/maintenance. During an active window only
+// admins can log in. The program stops cleanly on SIGINT or SIGTERM.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"os"
+	"os/signal"
+	"sort"
+	"syscall"
+	"time"
+
+	"golang.org/x/sync/errgroup"
+
+	"github.com/sysmaint/sysmaint/adapters/sqlstore"
+	"github.com/sysmaint/sysmaint/examples/helpdesk/internal/app"
+	"github.com/sysmaint/sysmaint/maintenance"
+	"github.com/sysmaint/sysmaint/notify"
+)
+
+func main() {
+	addr := flag.String("addr", "127.0.0.1:8080", "address to listen on")
+	dbPath := flag.String("db", "helpdesk.db", "SQLite file (created if missing)")
+	lead := flag.Duration("lead", maintenance.DefaultLead, "default notice lead time before a window starts")
+	iter := flag.Int("pbkdf2-iterations", app.DefaultPasswordIterations, "PBKDF2-SHA-256 iterations for new password hashes")
+	endSessions := flag.Bool("end-sessions", false, "end non-admin sessions on their next request during maintenance")
+	flag.Parse()
+
+	log := slog.New(slog.NewTextHandler(os.Stderr, nil))
+	if err := run(*addr, *dbPath, *lead, *iter, *endSessions, log); err != nil {
+		log.Error("helpdesk: stopped", "err", err)
+		os.Exit(1)
+	}
+}
+
+func run(addr, dbPath string, lead time.Duration, iter int, endSessions bool, log *slog.Logger) error {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+
+	db, err := sqlstore.Open(ctx, dbPath, nil)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+
+	a, err := app.New(app.Config{DB: db, Lead: lead, PasswordIterations: iter, EndSessions: endSessions, Logger: log})
+	if err != nil {
+		return err
+	}
+	users, err := a.Seed(ctx)
+	if err != nil {
+		return err
+	}
+	logins := make([]string, 0, len(users))
+	for l := range users {
+		logins = append(logins, l)
+	}
+	sort.Strings(logins)
+	fmt.Printf("helpdesk: http://%s/login (agents), http://%s/customer/login (customers); database %s\n", addr, addr, dbPath)
+	for _, l := range logins {
+		fmt.Printf("  demo user %-9s password %s\n", l, users[l])
+	}
+
+	srv := &http.Server{
+		Addr:              addr,
+		Handler:           a.Handler(),
+		ReadHeaderTimeout: 5 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		WriteTimeout:      30 * time.Second,
+		IdleTimeout:       2 * time.Minute,
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	}
+	g, gctx := errgroup.WithContext(ctx)
+	g.Go(func() error {
+		if err := srv.ListenAndServe(); !errors.Is(err, http.ErrServerClosed) {
+			return err
+		}
+		return nil
+	})
+	g.Go(func() error { return a.Manager().Run(gctx) }) // follows other processes sharing the file
+	g.Go(func() error {
+		// Log the schedule's events: reminders, starts and ends.
+		return notify.Watch(gctx, a.Manager(), notify.NotifierFunc(func(_ context.Context, e notify.Event) error {
+			log.Info("helpdesk: maintenance "+e.Kind.String(), "window", e.Window.ID, "comment", e.Window.Comment, "at", e.At)
+			return nil
+		}))
+	})
+	g.Go(func() error {
+		<-gctx.Done()
+		sctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		return srv.Shutdown(sctx)
+	})
+	err = g.Wait()
+	log.Info("helpdesk: shut down")
+	return err
+}
