@@ -1,0 +1,76 @@
+package middleware_test
+
+import (
+	"context"
+	"net/http"
+	"net/http/httptest"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/sysmaint/sysmaint/adapters/memstore"
+	"github.com/sysmaint/sysmaint/adapters/middleware"
+	"github.com/sysmaint/sysmaint/maintenance"
+	"github.com/sysmaint/sysmaint/notify"
+)
+
+// stack wraps h in Banner, LoginGate and Lockout, with callbacks that fail
+// the test if they are called: on the hot path none is.
+func stack(tb testing.TB, m *maintenance.Manager, h http.Handler) http.Handler {
+	texts := notify.New(nil)
+	viewer := func(*http.Request) (notify.Viewer, bool) {
+		tb.Error("viewer called on the hot path")
+		return notify.Viewer{}, false
+	}
+	identify := func(*http.Request) (maintenance.Principal, notify.Viewer, bool) {
+		tb.Error("identify called on the hot path")
+		return maintenance.Principal{}, notify.Viewer{}, false
+	}
+	isAdmin := func(*http.Request) bool {
+		tb.Error("IsAdmin called on the hot path")
+		return false
+	}
+	return middleware.Banner(m, texts, viewer)(
+		middleware.LoginGate(m, texts, identify, nil)(
+			middleware.Lockout(m, &middleware.LockoutOptions{Allow: []string{"/login", "/static/"}, IsAdmin: isAdmin})(h)))
+}
+
+// With no window near, the three middleware together allocate nothing, for
+// GET and for POST (which LoginGate checks).
+func TestMiddleware_NoAllocs(t *testing.T) {
+	m, _ := newManager(t, at(10, 0), window(at(12, 0), at(14, 0)))
+	h := stack(t, m, http.HandlerFunc(func(http.ResponseWriter, *http.Request) {}))
+	for _, method := range []string{http.MethodGet, http.MethodPost} {
+		req := httptest.NewRequest(method, "/tickets", nil)
+		var w nopWriter
+		assert.Zero(t, testing.AllocsPerRun(1000, func() { h.ServeHTTP(w, req) }), method)
+	}
+}
+
+// BenchmarkMiddleware measures what Banner, LoginGate and Lockout together
+// add to a trivial handler when no window is near: "bare" is the handler
+// alone, "wrapped" the same handler in the three. The mock clock is fixed,
+// so the measure is the middleware's; "real-clock" runs the stack on a
+// Manager with the real clock, whose time.Now is part of the price.
+func BenchmarkMiddleware(b *testing.B) {
+	trivial := http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { w.WriteHeader(http.StatusNoContent) })
+	mocked, _ := newManager(b, at(10, 0), window(at(12, 0), at(14, 0)))
+	real := maintenance.New(memstore.NewWindowStore(), nil) // real clock, no window
+	require.NoError(b, real.Refresh(context.Background()))
+
+	run := func(b *testing.B, h http.Handler, method string) {
+		req := httptest.NewRequest(method, "/tickets", nil)
+		var w nopWriter
+		b.ReportAllocs()
+		for b.Loop() {
+			h.ServeHTTP(w, req)
+		}
+	}
+	b.Run("bare", func(b *testing.B) { run(b, trivial, http.MethodGet) })
+	b.Run("wrapped", func(b *testing.B) { run(b, stack(b, mocked, trivial), http.MethodGet) })
+	b.Run("wrapped-post", func(b *testing.B) { run(b, stack(b, mocked, trivial), http.MethodPost) })
+	b.Run("real-clock/bare", func(b *testing.B) { run(b, trivial, http.MethodGet) })
+	b.Run("real-clock/wrapped", func(b *testing.B) { run(b, stack(b, real, trivial), http.MethodGet) })
+	b.Run("real-clock/wrapped-post", func(b *testing.B) { run(b, stack(b, real, trivial), http.MethodPost) })
+}
