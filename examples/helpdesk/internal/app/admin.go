@@ -354,7 +354,7 @@ type formPage struct {
 	Heading string
 	Action  string
 	// Start and Stop are the date selects.
-	Start, Stop dateSel
+	Start, Stop                          dateSel
 	Comment, LoginMessage, NotifyMessage string
 	ShowLoginMessage                     bool
 	Validities                           []option

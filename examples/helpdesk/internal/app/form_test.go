@@ -1,0 +1,263 @@
+package app_test
+
+import (
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/sysmaint/sysmaint/examples/helpdesk/internal/app"
+	"github.com/sysmaint/sysmaint/maintenance"
+)
+
+// goodForm is a valid form: 2026-11-24 12:00 to 13:00.
+func goodForm() url.Values {
+	return url.Values{
+		"StartDateDay": {"24"}, "StartDateMonth": {"11"}, "StartDateYear": {"2026"},
+		"StartDateHour": {"12"}, "StartDateMinute": {"00"},
+		"StopDateDay": {"24"}, "StopDateMonth": {"11"}, "StopDateYear": {"2026"},
+		"StopDateHour": {"13"}, "StopDateMinute": {"00"},
+		"Comment": {"Database upgrade"}, "LoginMessage": {"Back at one."}, "ShowLoginMessage": {"1"},
+		"NotifyMessage": {"Upgrading."}, "ValidID": {"1"}, "Version": {"3"},
+	}
+}
+
+func TestParseWindowForm(t *testing.T) {
+	w, errs := app.ParseWindowForm(goodForm(), time.UTC)
+	require.True(t, errs.OK(), "%+v", errs)
+	assert.Equal(t, maintenance.Window{
+		Start: time.Date(2026, 11, 24, 12, 0, 0, 0, time.UTC), Stop: time.Date(2026, 11, 24, 13, 0, 0, 0, time.UTC),
+		Comment: "Database upgrade", LoginMessage: "Back at one.", ShowLoginMessage: true,
+		NotifyMessage: "Upgrading.", Validity: maintenance.Valid, Version: 3,
+	}, w)
+	assert.NoError(t, w.Validate())
+}
+
+func TestParseWindowForm_Malformed(t *testing.T) {
+	long := strings.Repeat("a", 251)
+	tests := []struct {
+		name    string
+		mod     func(url.Values)
+		want    map[string]string
+		wantMsg string
+	}{
+		{"non-numeric day", func(f url.Values) { f.Set("StartDateDay", "1x") }, map[string]string{app.FormStartDate: app.MsgDateInvalid}, ""},
+		{"signed day", func(f url.Values) { f.Set("StartDateDay", "+1") }, map[string]string{app.FormStartDate: app.MsgDateInvalid}, ""},
+		{"February 30", func(f url.Values) { f.Set("StopDateMonth", "02"); f.Set("StopDateDay", "30") }, map[string]string{app.FormStopDate: app.MsgDateInvalid}, ""},
+		{"February 29 of a common year", func(f url.Values) { f.Set("StopDateMonth", "02"); f.Set("StopDateDay", "29") }, map[string]string{app.FormStopDate: app.MsgDateInvalid}, ""},
+		{"day 0", func(f url.Values) { f.Set("StartDateDay", "0") }, map[string]string{app.FormStartDate: app.MsgDateInvalid}, ""},
+		{"month 13", func(f url.Values) { f.Set("StartDateMonth", "13") }, map[string]string{app.FormStartDate: app.MsgDateInvalid}, ""},
+		{"hour 24", func(f url.Values) { f.Set("StopDateHour", "24") }, map[string]string{app.FormStopDate: app.MsgDateInvalid}, ""},
+		{"minute 60", func(f url.Values) { f.Set("StopDateMinute", "60") }, map[string]string{app.FormStopDate: app.MsgDateInvalid}, ""},
+		{"year 1969", func(f url.Values) { f.Set("StartDateYear", "1969") }, map[string]string{app.FormStartDate: app.MsgDateInvalid}, ""},
+		{"year too long", func(f url.Values) { f.Set("StopDateYear", "20266") }, map[string]string{app.FormStopDate: app.MsgDateInvalid}, ""},
+		{"missing hour", func(f url.Values) { f.Del("StartDateHour") }, map[string]string{app.FormStartDate: app.MsgDateInvalid}, ""},
+		{"missing comment", func(f url.Values) { f.Del("Comment") }, map[string]string{app.FormComment: app.MsgRequired}, ""},
+		{"blank comment", func(f url.Values) { f.Set("Comment", " \t ") }, map[string]string{app.FormComment: app.MsgRequired}, ""},
+		{"251-char comment", func(f url.Values) { f.Set("Comment", long) }, map[string]string{app.FormComment: app.MsgTooLong}, ""},
+		{"comment with a line break", func(f url.Values) { f.Set("Comment", "a\nb") }, map[string]string{app.FormComment: app.MsgInvalidChars}, ""},
+		{"comment not UTF-8", func(f url.Values) { f.Set("Comment", "a\xffb") }, map[string]string{app.FormComment: app.MsgInvalidChars}, ""},
+		{"251-char login message", func(f url.Values) { f.Set("LoginMessage", long) }, map[string]string{app.FormLoginMessage: app.MsgTooLong}, ""},
+		{"251-char notify message", func(f url.Values) { f.Set("NotifyMessage", long) }, map[string]string{app.FormNotifyMessage: app.MsgTooLong}, ""},
+		{"NUL in message", func(f url.Values) { f.Set("NotifyMessage", "a\x00") }, map[string]string{app.FormNotifyMessage: app.MsgInvalidChars}, ""},
+		{"unknown validity", func(f url.Values) { f.Set("ValidID", "4") }, map[string]string{app.FormValidID: app.MsgUnknownValidity}, ""},
+		{"validity with a zero", func(f url.Values) { f.Set("ValidID", "01") }, map[string]string{app.FormValidID: app.MsgUnknownValidity}, ""},
+		{"validity by name", func(f url.Values) { f.Set("ValidID", "valid") }, map[string]string{app.FormValidID: app.MsgUnknownValidity}, ""},
+		{"missing validity", func(f url.Values) { f.Del("ValidID") }, map[string]string{app.FormValidID: app.MsgRequired}, ""},
+		{"start equals stop", func(f url.Values) { f.Set("StopDateHour", "12") }, map[string]string{app.FormStartDate: app.MsgStartAfterStop}, app.MsgStartAfterStop},
+		{"start after stop", func(f url.Values) { f.Set("StopDateDay", "23") }, map[string]string{app.FormStartDate: app.MsgStartAfterStop}, app.MsgStartAfterStop},
+		{"all at once", func(f url.Values) {
+			f.Set("StartDateDay", "xx")
+			f.Set("StopDateMonth", "02")
+			f.Set("StopDateDay", "30")
+			f.Set("LoginMessage", long)
+			f.Set("NotifyMessage", long)
+			f.Del("Comment")
+			f.Set("ValidID", "9")
+		}, map[string]string{
+			app.FormStartDate: app.MsgDateInvalid, app.FormStopDate: app.MsgDateInvalid,
+			app.FormComment: app.MsgRequired, app.FormLoginMessage: app.MsgTooLong,
+			app.FormNotifyMessage: app.MsgTooLong, app.FormValidID: app.MsgUnknownValidity,
+		}, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			f := goodForm()
+			tt.mod(f)
+			w, errs := app.ParseWindowForm(f, time.UTC)
+			assert.False(t, errs.OK())
+			assert.Equal(t, tt.want, errs.Fields)
+			assert.Equal(t, tt.wantMsg, errs.Message)
+			assert.Equal(t, maintenance.Window{}, w, "no window on error")
+		})
+	}
+}
+
+func TestParseWindowForm_Accepted(t *testing.T) {
+	tests := []struct {
+		name  string
+		mod   func(url.Values)
+		check func(*testing.T, maintenance.Window)
+	}{
+		{"250 characters", func(f url.Values) {
+			f.Set("Comment", strings.Repeat("c", 250))
+			f.Set("LoginMessage", strings.Repeat("é", 250))
+		}, func(t *testing.T, w maintenance.Window) { assert.Len(t, []rune(w.LoginMessage), 250) }},
+		{"CRLF counts as one character", func(f url.Values) { f.Set("NotifyMessage", strings.Repeat("a\r\n", 125)) },
+			func(t *testing.T, w maintenance.Window) { assert.Equal(t, strings.Repeat("a\n", 125), w.NotifyMessage) }},
+		{"comment trimmed", func(f url.Values) { f.Set("Comment", "  x  ") },
+			func(t *testing.T, w maintenance.Window) { assert.Equal(t, "x", w.Comment) }},
+		{"unpadded numbers", func(f url.Values) { f.Set("StartDateHour", "9"); f.Set("StartDateMinute", "5") },
+			func(t *testing.T, w maintenance.Window) {
+				assert.Equal(t, time.Date(2026, 11, 24, 9, 5, 0, 0, time.UTC), w.Start)
+			}},
+		{"leap day", func(f url.Values) {
+			for _, d := range []string{"StartDate", "StopDate"} {
+				f.Set(d+"Year", "2028")
+				f.Set(d+"Month", "02")
+				f.Set(d+"Day", "29")
+			}
+		}, func(t *testing.T, w maintenance.Window) { assert.Equal(t, time.February, w.Start.Month()) }},
+		{"checkbox off", func(f url.Values) { f.Del("ShowLoginMessage") },
+			func(t *testing.T, w maintenance.Window) { assert.False(t, w.ShowLoginMessage) }},
+		{"bad version is zero", func(f url.Values) { f.Set("Version", "x") },
+			func(t *testing.T, w maintenance.Window) { assert.Zero(t, w.Version) }},
+		{"invalid-temporarily", func(f url.Values) { f.Set("ValidID", "3") },
+			func(t *testing.T, w maintenance.Window) { assert.Equal(t, maintenance.InvalidTemporarily, w.Validity) }},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			f := goodForm()
+			tt.mod(f)
+			w, errs := app.ParseWindowForm(f, time.UTC)
+			require.True(t, errs.OK(), "%+v", errs)
+			assert.NoError(t, w.Validate())
+			tt.check(t, w)
+		})
+	}
+}
+
+func TestParseWindowForm_TimeZones(t *testing.T) {
+	tests := []struct {
+		name    string
+		zone    string
+		date    [5]string // day month year hour minute
+		want    time.Time
+		wantErr string
+	}{
+		{"Berlin winter", "Europe/Berlin", [5]string{"24", "11", "2026", "12", "00"}, time.Date(2026, 11, 24, 11, 0, 0, 0, time.UTC), ""},
+		{"Berlin summer", "Europe/Berlin", [5]string{"01", "07", "2026", "12", "00"}, time.Date(2026, 7, 1, 10, 0, 0, 0, time.UTC), ""},
+		{"Berlin gap", "Europe/Berlin", [5]string{"29", "03", "2026", "02", "30"}, time.Time{}, app.MsgDateNotExist},
+		{"Berlin gap start", "Europe/Berlin", [5]string{"29", "03", "2026", "02", "00"}, time.Time{}, app.MsgDateNotExist},
+		{"Berlin just before the gap", "Europe/Berlin", [5]string{"29", "03", "2026", "01", "59"}, time.Date(2026, 3, 29, 0, 59, 0, 0, time.UTC), ""},
+		{"Berlin just after the gap", "Europe/Berlin", [5]string{"29", "03", "2026", "03", "00"}, time.Date(2026, 3, 29, 1, 0, 0, 0, time.UTC), ""},
+		{"Berlin overlap", "Europe/Berlin", [5]string{"25", "10", "2026", "02", "30"}, time.Time{}, app.MsgDateAmbiguous},
+		{"Berlin overlap start", "Europe/Berlin", [5]string{"25", "10", "2026", "02", "00"}, time.Time{}, app.MsgDateAmbiguous},
+		{"Berlin after the overlap", "Europe/Berlin", [5]string{"25", "10", "2026", "03", "00"}, time.Date(2026, 10, 25, 2, 0, 0, 0, time.UTC), ""},
+		{"New York gap", "America/New_York", [5]string{"08", "03", "2026", "02", "15"}, time.Time{}, app.MsgDateNotExist},
+		{"New York overlap", "America/New_York", [5]string{"01", "11", "2026", "01", "15"}, time.Time{}, app.MsgDateAmbiguous},
+		{"Lord Howe half-hour gap", "Australia/Lord_Howe", [5]string{"04", "10", "2026", "02", "15"}, time.Time{}, app.MsgDateNotExist},
+		{"Lord Howe half-hour overlap", "Australia/Lord_Howe", [5]string{"05", "04", "2026", "01", "45"}, time.Time{}, app.MsgDateAmbiguous},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			loc := mustZone(t, tt.zone)
+			f := goodForm()
+			for i, p := range []string{"Day", "Month", "Year", "Hour", "Minute"} {
+				f.Set("StartDate"+p, tt.date[i])
+			}
+			f.Set("StopDateYear", "2027")
+			w, errs := app.ParseWindowForm(f, loc)
+			if tt.wantErr != "" {
+				assert.Equal(t, map[string]string{app.FormStartDate: tt.wantErr}, errs.Fields)
+				return
+			}
+			require.True(t, errs.OK(), "%+v", errs)
+			assert.Equal(t, tt.want, w.Start)
+			assert.Equal(t, time.UTC, w.Start.Location())
+		})
+	}
+}
+
+func TestFormatWindowForm(t *testing.T) {
+	w := maintenance.Window{
+		Start: time.Date(2026, 3, 29, 0, 59, 0, 0, time.UTC), Stop: time.Date(2026, 3, 29, 1, 0, 0, 0, time.UTC),
+		Comment: "c", NotifyMessage: "n", Validity: maintenance.InvalidTemporarily, Version: 7,
+	}
+	f := app.FormatWindowForm(w, mustZone(t, "Europe/Berlin"))
+	assert.Equal(t, "29", f.Get("StartDateDay"))
+	assert.Equal(t, "03", f.Get("StartDateMonth"))
+	assert.Equal(t, "2026", f.Get("StartDateYear"))
+	assert.Equal(t, "01", f.Get("StartDateHour"))
+	assert.Equal(t, "59", f.Get("StartDateMinute"))
+	assert.Equal(t, "03", f.Get("StopDateHour"), "after the jump")
+	assert.Equal(t, "3", f.Get("ValidID"))
+	assert.Equal(t, "7", f.Get("Version"))
+	assert.False(t, f.Has("ShowLoginMessage"))
+
+	got, errs := app.ParseWindowForm(f, mustZone(t, "Europe/Berlin"))
+	require.True(t, errs.OK(), "%+v", errs)
+	assert.Equal(t, w, got)
+}
+
+var fuzzZones = []string{"UTC", "Europe/Berlin", "America/New_York", "Australia/Lord_Howe", "Asia/Kathmandu"}
+
+// FuzzParseWindowForm checks that parsing never panics, that every window
+// it accepts passes Validate, and that formatting an accepted window and
+// parsing it again gives the same window.
+func FuzzParseWindowForm(f *testing.F) {
+	locs := make([]*time.Location, len(fuzzZones))
+	for i, z := range fuzzZones {
+		l, err := time.LoadLocation(z)
+		if err != nil {
+			f.Fatal(err)
+		}
+		locs[i] = l
+	}
+	f.Add("24", "11", "2026", "12", "00", "24", "11", "2026", "13", "00", "Database upgrade", "back soon", "upgrading", "1", "1", uint8(0))
+	f.Add("29", "03", "2026", "02", "30", "29", "03", "2026", "04", "00", "gap", "", "", "", "2", uint8(1))
+	f.Add("25", "10", "2026", "01", "59", "25", "10", "2026", "03", "00", " x ", "a\r\nb", "", "on", "3", uint8(1))
+	f.Add("30", "02", "2026", "xx", "", "1", "1", "1970", "0", "0", "", strings.Repeat("é", 251), "<script>", "", "4", uint8(2))
+	f.Add("04", "10", "2026", "02", "15", "05", "04", "2027", "01", "45", "lord howe", "", "", "1", "1", uint8(3))
+	f.Add("31", "12", "9999", "23", "59", "1", "1", "1970", "00", "00", "edge", "", "", "1", "1", uint8(4))
+	f.Fuzz(func(t *testing.T, sd, smo, sy, sh, smi, ed, emo, ey, eh, emi, comment, login, notify, show, valid string, zone uint8) {
+		loc := locs[int(zone)%len(locs)]
+		form := url.Values{
+			"StartDateDay": {sd}, "StartDateMonth": {smo}, "StartDateYear": {sy}, "StartDateHour": {sh}, "StartDateMinute": {smi},
+			"StopDateDay": {ed}, "StopDateMonth": {emo}, "StopDateYear": {ey}, "StopDateHour": {eh}, "StopDateMinute": {emi},
+			"Comment": {comment}, "LoginMessage": {login}, "NotifyMessage": {notify}, "ValidID": {valid},
+		}
+		if show != "" {
+			form.Set("ShowLoginMessage", show)
+		}
+		w, errs := app.ParseWindowForm(form, loc)
+		if !errs.OK() {
+			if w != (maintenance.Window{}) {
+				t.Fatalf("errors %+v with a window %+v", errs, w)
+			}
+			if len(errs.Fields) == 0 {
+				t.Fatalf("a form error without a field: %+v", errs)
+			}
+			return
+		}
+		if err := w.Validate(); err != nil {
+			t.Fatalf("accepted window fails Validate: %v\n%+v", err, w)
+		}
+		if w.Start.Location() != time.UTC || w.Stop.Location() != time.UTC {
+			t.Fatalf("instants not in UTC: %+v", w)
+		}
+		if w.Start.Second() != 0 || w.Start.Nanosecond() != 0 || w.Stop.Second() != 0 || w.Stop.Nanosecond() != 0 {
+			t.Fatalf("instants not at minute precision: %+v", w)
+		}
+		again, errs := app.ParseWindowForm(app.FormatWindowForm(w, loc), loc)
+		if !errs.OK() {
+			t.Fatalf("formatted window does not parse: %+v\n%+v", errs, w)
+		}
+		if again != w {
+			t.Fatalf("round trip changed the window:\n got %+v\nwant %+v", again, w)
+		}
+	})
+}
