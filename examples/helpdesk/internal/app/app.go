@@ -16,7 +16,31 @@
 //     is created.
 //
 // The helpdesk's own data (users, one setting) lives in the same SQLite file,
-// in tables prefixed helpdesk_.
+// in tables prefixed helpdesk_. [App.Seed] creates the demo users: admin /
+// admin-demo (an agent with rw on the group admin, a maintenance admin),
+// agent / agent-demo and customer / customer-demo.
+//
+// # Routes
+//
+//	GET  /login, /customer/login          login screens (#User, #Password, #LoginButton)
+//	POST /login, /customer/login          log in, behind middleware.LoginGate
+//	POST /logout                          log out
+//	GET  /, /customer/                    agent dashboard, customer tickets
+//	GET  /admin/maintenance               overview (maintenance admins only)
+//	POST /admin/maintenance/lead          set the notice lead time
+//	GET  /admin/maintenance/new           schedule a new window; POST saves it
+//	GET  /admin/maintenance/{id}          edit a window and manage sessions; POST saves it
+//	POST /admin/maintenance/{id}/delete   delete a window
+//	POST /admin/maintenance/{id}/sessions/kill     kill the session WantSessionID
+//	POST /admin/maintenance/{id}/sessions/killall  kill every session but the caller's
+//	GET  /healthz                         200 "ok", or 503 when the schedule did not load
+//
+// # Time
+//
+// Time comes from Config.Clock. Every user has a time zone: the admin screens
+// show and parse dates in it ([ParseWindowForm]), so opening and saving a
+// window never moves it, and a local time that a daylight-saving change skips
+// or repeats is refused with a field error instead of being shifted.
 //
 // # Security
 //
@@ -24,9 +48,10 @@
 // State-changing requests are POSTs, refused when cross-origin
 // ([http.CrossOriginProtection]) and, except the login itself, when they do
 // not carry the session's ChallengeToken (Znuny's name for the per-session
-// CSRF token). The session cookie holds 32 random bytes; the server stores
-// only a hash of it as the session ID, so the IDs shown on the admin screen
-// cannot be replayed as cookies. Passwords are hashed with PBKDF2-SHA-256.
+// CSRF token). The session cookie holds a 128-bit token from crypto/rand;
+// the server stores only a hash of it as the session ID, so the IDs shown on
+// the admin screen cannot be replayed as cookies. Passwords are hashed with
+// PBKDF2-SHA-256.
 package app
 
 import (
