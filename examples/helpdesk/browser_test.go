@@ -658,6 +658,11 @@ func TestBrowser_CustomerBanner(t *testing.T) {
 	browsertest.Screenshot(t, customer, "customer-home-active")
 	assert.Equal(t, notifyMessage, banner(stop.Add(-time.Minute)), "a minute before the stop")
 	assert.Equal(t, "", banner(stop), "at the stop")
+
+	clickAndLoad(t, customer, "#Logout")
+	assert.Equal(t, "/customer/login", path(t, customer), "logging out leads to the login screen")
+	h.open(t, customer, "/customer/")
+	assert.Equal(t, "/customer/login", path(t, customer), "the session is gone")
 }
 
 // TestBrowser_KillAllSessions goes beyond the Selenium test: users logged in
