@@ -112,17 +112,17 @@ func (h *helpdesk) user(t *testing.T) context.Context {
 	return browsertest.Isolated(t, h.browser)
 }
 
-// open loads path and waits for the page to load.
-func (h *helpdesk) open(t *testing.T, tab context.Context, path string) {
+// open loads route and waits for the page to load.
+func (h *helpdesk) open(t *testing.T, tab context.Context, route string) {
 	t.Helper()
-	require.NoError(t, chromedp.Do(tab, chromedp.Navigate(h.url+path)), "open %s", path)
+	require.NoError(t, chromedp.Do(tab, chromedp.Navigate(h.url+route)), "open %s", route)
 }
 
-// login logs login in through the form at path (/login or /customer/login)
-// and waits for the page that the form leads to.
-func (h *helpdesk) login(t *testing.T, tab context.Context, path, login string) {
+// login logs login in through the form at route (/login or
+// /customer/login) and waits for the page that the form leads to.
+func (h *helpdesk) login(t *testing.T, tab context.Context, route, login string) {
 	t.Helper()
-	h.open(t, tab, path)
+	h.open(t, tab, route)
 	setValue(t, tab, "User", login)
 	setValue(t, tab, "Password", h.logins[login])
 	clickAndLoad(t, tab, "#LoginButton")
