@@ -1,0 +1,89 @@
+// Command minimal is the smallest host of sysmaint: one page behind the
+// maintenance banner and the lockout, with one window planned at start-up.
+//
+//	go run ./examples/minimal -in 1m -for 5m
+//
+// Until the window starts, http://localhost:8080/ shows the upcoming notice;
+// during the window every path but /healthz answers 503 with Retry-After
+// (HTML, or JSON with Accept: application/json); then the page is back.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log"
+	"net/http"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"golang.org/x/sync/errgroup"
+
+	"github.com/sysmaint/sysmaint/adapters/memstore"
+	"github.com/sysmaint/sysmaint/adapters/middleware"
+	"github.com/sysmaint/sysmaint/maintenance"
+	"github.com/sysmaint/sysmaint/notify"
+)
+
+func main() {
+	addr := flag.String("addr", "localhost:8080", "listen address")
+	in := flag.Duration("in", time.Minute, "the window starts this long after start-up")
+	dur := flag.Duration("for", 5*time.Minute, "the window lasts this long")
+	flag.Parse()
+	if err := run(*addr, *in, *dur); err != nil {
+		log.Fatal(err)
+	}
+}
+
+func run(addr string, in, dur time.Duration) error {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+
+	m := maintenance.New(memstore.NewWindowStore(), nil)
+	start := m.Clock().Now().Add(in)
+	w, err := m.Add(ctx, maintenance.Window{
+		Start: start, Stop: start.Add(dur), Comment: "Demo window", Validity: maintenance.Valid,
+	}, "minimal")
+	if err != nil {
+		return err
+	}
+	http.Handle("/", newHandler(m, notify.New(nil)))
+	srv := &http.Server{Addr: addr, ReadHeaderTimeout: 5 * time.Second} // DefaultServeMux
+
+	g, ctx := errgroup.WithContext(ctx)
+	g.Go(func() error { return m.Run(ctx) })
+	g.Go(func() error {
+		if err := srv.ListenAndServe(); !errors.Is(err, http.ErrServerClosed) {
+			return err
+		}
+		return nil
+	})
+	g.Go(func() error {
+		<-ctx.Done()
+		shutdown, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		return srv.Shutdown(shutdown)
+	})
+	log.Printf("maintenance from %s to %s; serving http://%s", w.Start.Format(time.TimeOnly), w.Stop.Format(time.TimeOnly), addr)
+	return g.Wait()
+}
+
+// newHandler is the whole integration: a page that prints the notice, inside
+// Banner (every visitor is a viewer here: English, UTC) and Lockout (only
+// /healthz stays open during the window).
+func newHandler(m *maintenance.Manager, texts *notify.Texts) http.Handler {
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) { io.WriteString(w, "ok\n") })
+	mux.HandleFunc("GET /{$}", func(w http.ResponseWriter, r *http.Request) {
+		n := middleware.NoticeFromContext(r.Context())
+		fmt.Fprintf(w, "Hello. Maintenance notice (%s): %s\n", n.Kind, n.Text)
+	})
+	everyone := func(*http.Request) (notify.Viewer, bool) { return notify.Viewer{}, true }
+	banner := middleware.Banner(m, texts, everyone)
+	lockout := middleware.Lockout(m, &middleware.LockoutOptions{Allow: []string{"/healthz"}, Texts: texts})
+	return lockout(banner(mux))
+}
