@@ -51,13 +51,14 @@
 //
 // # Login gate
 //
-// LoginGate runs after the host has checked the credentials
-// ([IdentifyFunc], without side effects) and before the host records the
-// login, so a refused user leaves no trace of a successful login (Znuny
-// reset the failed-login counter even for refused users). Maintenance admins
-// pass; every other agent and every customer is refused with the translated
-// refusal text ([notify.Texts.LoginRefused]), through the host's
-// [RefuseFunc].
+// During a window, LoginGate has the host check the credentials of a login
+// POST ([IdentifyFunc], without side effects) and applies the rule before
+// the host's login handler runs, so a refused user leaves no trace of a
+// successful login (Znuny reset the failed-login counter even for refused
+// users). Maintenance admins pass; every other agent and every customer is
+// refused with the translated refusal text ([notify.Texts.LoginRefused]),
+// through the host's [RefuseFunc]. Bad credentials go on to the login
+// handler, which fails them as usual.
 //
 // # Lockout
 //

@@ -22,8 +22,9 @@ type LockoutOptions struct {
 	// segment boundary of the cleaned path (path.Clean of r.URL.Path):
 	// "/login" allows "/login" and "/login/reset" but not "/loginx", and
 	// "/login/../admin" is "/admin". A trailing slash makes no difference;
-	// "/" allows everything. Default: nothing is allowed, so list the login
-	// page, or admins who are not logged in cannot log in.
+	// "/" allows everything, an empty entry nothing. Default: nothing is
+	// allowed, so list the login page, or admins who are not logged in
+	// cannot log in.
 	Allow []string
 	// IsAdmin reports whether r comes from a maintenance admin, who is let
 	// through (typically from the host's session: [session.Session.Admin]).
@@ -74,7 +75,9 @@ func Lockout(m *maintenance.Manager, opts *LockoutOptions) func(http.Handler) ht
 	}
 	allow := make([]string, 0, len(o.Allow))
 	for _, p := range o.Allow {
-		allow = append(allow, cleanPath(p))
+		if strings.TrimSpace(p) != "" { // an unset setting must not open everything
+			allow = append(allow, cleanPath(p))
+		}
 	}
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {

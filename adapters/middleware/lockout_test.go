@@ -198,10 +198,23 @@ func TestLockout_Allow(t *testing.T) {
 	}
 }
 
-func TestLockout_AllowRoot(t *testing.T) {
-	m, _ := newManager(t, at(12, 30), window(at(12, 0), at(14, 0)))
-	h := middleware.Lockout(m, &middleware.LockoutOptions{Allow: []string{"/"}})(&okHandler{})
-	assert.Equal(t, http.StatusOK, serve(h, httptest.NewRequest(http.MethodGet, "/anything/at/all", nil)).Code)
+func TestLockout_AllowRootAndEmpty(t *testing.T) {
+	tests := []struct {
+		name  string
+		allow []string
+		want  int
+	}{
+		{name: "root allows everything", allow: []string{"/"}, want: http.StatusOK},
+		{name: "empty entries allow nothing", allow: []string{"", " "}, want: http.StatusServiceUnavailable},
+		{name: "nil allows nothing", want: http.StatusServiceUnavailable},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			m, _ := newManager(t, at(12, 30), window(at(12, 0), at(14, 0)))
+			h := middleware.Lockout(m, &middleware.LockoutOptions{Allow: tt.allow})(&okHandler{})
+			assert.Equal(t, tt.want, serve(h, httptest.NewRequest(http.MethodGet, "/anything/at/all", nil)).Code)
+		})
+	}
 }
 
 func TestLockout_Admin(t *testing.T) {

@@ -35,9 +35,8 @@ func (p SessionPolicy) String() string {
 	return "SessionPolicy(" + strconv.Itoa(int(p)) + ")"
 }
 
-// EndSessionsOptions configures [EndSessions]. A nil *EndSessionsOptions
-// means the default policy with no Session and End, which is only valid
-// with Leave.
+// EndSessionsOptions configures [EndSessions]. Session and End are
+// required unless Policy is Leave, so a nil *EndSessionsOptions is refused.
 type EndSessionsOptions struct {
 	// Policy says whether non-admin sessions are ended. Default:
 	// EndNonAdmin.
