@@ -38,28 +38,38 @@ func Banner(m *maintenance.Manager, t *notify.Texts, viewer ViewerFunc) func(htt
 	if viewer == nil {
 		panic("middleware: Banner: nil ViewerFunc")
 	}
+	b := banner{texts: t, viewer: viewer}
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			st := m.Status()
-			if !st.Active() {
-				if _, ok := st.Upcoming(); !ok {
-					next.ServeHTTP(w, r)
-					return
-				}
-			}
-			v, ok := viewer(r)
-			if !ok {
-				next.ServeHTTP(w, r)
-				return
-			}
-			n := t.Banner(st, v)
-			if n.Kind == notify.NoticeNone {
-				next.ServeHTTP(w, r)
-				return
-			}
-			next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), noticeKey{}, n)))
+			next.ServeHTTP(w, b.attach(m.Status(), r))
 		})
 	}
+}
+
+// banner is the work of Banner at a given status, shared with Maintenance.
+type banner struct {
+	texts  *notify.Texts
+	viewer ViewerFunc
+}
+
+// attach returns r with the viewer's notice at st in its context, or r
+// itself when there is nothing to show: always so when no window is active
+// or upcoming, without asking who the viewer is.
+func (b banner) attach(st maintenance.Status, r *http.Request) *http.Request {
+	if !st.Active() {
+		if _, ok := st.Upcoming(); !ok {
+			return r
+		}
+	}
+	v, ok := b.viewer(r)
+	if !ok {
+		return r
+	}
+	n := b.texts.Banner(st, v)
+	if n.Kind == notify.NoticeNone {
+		return r
+	}
+	return r.WithContext(context.WithValue(r.Context(), noticeKey{}, n))
 }
 
 // NoticeFromContext returns the notice [Banner] stored in ctx, or the zero

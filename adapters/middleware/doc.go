@@ -2,7 +2,9 @@
 // maintenance banner in the request context ([Banner], [NoticeFromContext]),
 // the login rule in front of the login handler ([LoginGate]), an optional
 // 503 lockout ([Lockout]) and optional ending of existing non-admin
-// sessions ([EndSessions]).
+// sessions ([EndSessions]). [Maintenance] does the work of Banner, Lockout
+// and EndSessions in one middleware, reading the clock once per request:
+// use it when you want more than one of them.
 //
 // Every middleware has the shape func(http.Handler) http.Handler, built by
 // a constructor that takes the [maintenance.Manager] first. Time comes from
@@ -37,8 +39,16 @@
 //
 // Put [EndSessions], if used, outermost, so that a user whose session is
 // ended is sent to the login page rather than shown a 503; then Lockout, so
-// a locked-out request costs nothing further; then Banner. Wrap only the
-// login handler (its POST) in LoginGate.
+// a locked-out request costs nothing further; then Banner. [Maintenance]
+// runs them in that order, as one:
+//
+//	r.Use(middleware.Maintenance(m, &middleware.Options{
+//		Texts:   texts,
+//		Viewer:  viewer,
+//		Lockout: &middleware.LockoutOptions{Allow: []string{"/login", "/healthz"}, IsAdmin: isAdmin},
+//	}))
+//
+// Wrap only the login handler (its POST) in LoginGate.
 //
 // # Hot path
 //
@@ -46,8 +56,11 @@
 // status (a clock read, an atomic load and two integer comparisons) and
 // calls next with the request unchanged: no callback is called, no context
 // is made, nothing is allocated. LoginGate does not even read the status for
-// requests other than POST. BenchmarkMiddleware measures the three together
-// against a bare handler.
+// requests other than POST. The clock read is the dearest part: some 55 ns
+// on virtual machines whose time.Now is not served by the vDSO, against a
+// few nanoseconds for the rest, so stacking Banner, Lockout and EndSessions
+// pays it three times and [Maintenance] once. BenchmarkMiddleware measures
+// both against a bare handler.
 //
 // # Login gate
 //

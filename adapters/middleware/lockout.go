@@ -66,36 +66,54 @@ func Lockout(m *maintenance.Manager, opts *LockoutOptions) func(http.Handler) ht
 	if m == nil {
 		panic("middleware: Lockout: nil *maintenance.Manager")
 	}
-	var o LockoutOptions
-	if opts != nil {
-		o = *opts
-	}
-	if o.Texts == nil {
-		o.Texts = notify.New(nil)
-	}
-	allow := make([]string, 0, len(o.Allow))
-	for _, p := range o.Allow {
-		if strings.TrimSpace(p) != "" { // an unset setting must not open everything
-			allow = append(allow, cleanPath(p))
-		}
-	}
+	l := newLockout(opts)
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			now := m.Clock().Now()
-			st := m.StatusAt(now)
-			if !st.Active() || allowed(allow, r.URL.Path) || (o.IsAdmin != nil && o.IsAdmin(r)) {
+			if now := m.Clock().Now(); !l.refuse(m.StatusAt(now), now, w, r) {
 				next.ServeHTTP(w, r)
-				return
 			}
-			var v notify.Viewer
-			if o.Viewer != nil {
-				if vv, ok := o.Viewer(r); ok {
-					v = vv
-				}
-			}
-			writeLockout(w, r, o.Texts.Banner(st, v).Text, v.Language, st.End(), now)
 		})
 	}
+}
+
+// lockout is the work of Lockout at a given status, shared with
+// Maintenance.
+type lockout struct {
+	o     LockoutOptions
+	allow []string // cleaned prefixes
+}
+
+func newLockout(opts *LockoutOptions) *lockout {
+	l := &lockout{}
+	if opts != nil {
+		l.o = *opts
+	}
+	if l.o.Texts == nil {
+		l.o.Texts = notify.New(nil)
+	}
+	for _, p := range l.o.Allow {
+		if strings.TrimSpace(p) != "" { // an unset setting must not open everything
+			l.allow = append(l.allow, cleanPath(p))
+		}
+	}
+	return l
+}
+
+// refuse answers r with the 503 and reports true when r is locked out at
+// st (now is the instant of st); otherwise it writes nothing and reports
+// false.
+func (l *lockout) refuse(st maintenance.Status, now time.Time, w http.ResponseWriter, r *http.Request) bool {
+	if !st.Active() || allowed(l.allow, r.URL.Path) || (l.o.IsAdmin != nil && l.o.IsAdmin(r)) {
+		return false
+	}
+	var v notify.Viewer
+	if l.o.Viewer != nil {
+		if vv, ok := l.o.Viewer(r); ok {
+			v = vv
+		}
+	}
+	writeLockout(w, r, l.o.Texts.Banner(st, v).Text, v.Language, st.End(), now)
+	return true
 }
 
 // cleanPath returns p cleaned and rooted: "" and "." are "/".

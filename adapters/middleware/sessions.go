@@ -68,13 +68,32 @@ func EndSessions(m *maintenance.Manager, opts *EndSessionsOptions) func(http.Han
 	if m == nil {
 		panic("middleware: EndSessions: nil *maintenance.Manager")
 	}
+	e := newEnder(opts)
+	if e == nil {
+		return func(next http.Handler) http.Handler { return next }
+	}
+	return func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if !e.end(m.Status(), w, r) {
+				next.ServeHTTP(w, r)
+			}
+		})
+	}
+}
+
+// ender is the work of EndSessions at a given status, shared with
+// Maintenance.
+type ender struct{ o EndSessionsOptions }
+
+// newEnder checks opts and returns the ender, or nil for the policy Leave.
+func newEnder(opts *EndSessionsOptions) *ender {
 	var o EndSessionsOptions
 	if opts != nil {
 		o = *opts
 	}
 	switch o.Policy {
 	case Leave:
-		return func(next http.Handler) http.Handler { return next }
+		return nil
 	case EndNonAdmin:
 	default:
 		panic("middleware: EndSessions: unknown " + o.Policy.String())
@@ -82,18 +101,19 @@ func EndSessions(m *maintenance.Manager, opts *EndSessionsOptions) func(http.Han
 	if o.Session == nil || o.End == nil {
 		panic("middleware: EndSessions: Session and End are required unless Policy is Leave")
 	}
-	return func(next http.Handler) http.Handler {
-		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			if !m.Status().Active() {
-				next.ServeHTTP(w, r)
-				return
-			}
-			s, ok := o.Session(r)
-			if !ok || s.Admin {
-				next.ServeHTTP(w, r)
-				return
-			}
-			o.End(w, r, s)
-		})
+	return &ender{o: o}
+}
+
+// end ends the session of r and reports true when st is active and r has a
+// non-admin session; otherwise it does nothing and reports false.
+func (e *ender) end(st maintenance.Status, w http.ResponseWriter, r *http.Request) bool {
+	if !st.Active() {
+		return false
 	}
+	s, ok := e.o.Session(r)
+	if !ok || s.Admin {
+		return false
+	}
+	e.o.End(w, r, s)
+	return true
 }

@@ -73,8 +73,8 @@ func run(addr string, in, dur time.Duration) error {
 }
 
 // newHandler is the whole integration: a page that prints the notice, inside
-// Banner (every visitor is a viewer here: English, UTC) and Lockout (only
-// /healthz stays open during the window).
+// middleware.Maintenance with the banner (every visitor is a viewer here:
+// English, UTC) and the lockout (only /healthz stays open during the window).
 func newHandler(m *maintenance.Manager, texts *notify.Texts) http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) { io.WriteString(w, "ok\n") })
@@ -82,8 +82,9 @@ func newHandler(m *maintenance.Manager, texts *notify.Texts) http.Handler {
 		n := middleware.NoticeFromContext(r.Context())
 		fmt.Fprintf(w, "Hello. Maintenance notice (%s): %s\n", n.Kind, n.Text)
 	})
-	everyone := func(*http.Request) (notify.Viewer, bool) { return notify.Viewer{}, true }
-	banner := middleware.Banner(m, texts, everyone)
-	lockout := middleware.Lockout(m, &middleware.LockoutOptions{Allow: []string{"/healthz"}, Texts: texts})
-	return lockout(banner(mux))
+	return middleware.Maintenance(m, &middleware.Options{
+		Texts:   texts,
+		Viewer:  func(*http.Request) (notify.Viewer, bool) { return notify.Viewer{}, true },
+		Lockout: &middleware.LockoutOptions{Allow: []string{"/healthz"}},
+	})(mux)
 }

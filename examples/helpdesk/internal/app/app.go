@@ -11,7 +11,7 @@
 //     can count and kill them;
 //   - [notify.Texts] words the banner, the login-screen message and the
 //     refusal;
-//   - [middleware.Banner] puts the banner into every page of a logged-in
+//   - [middleware.Maintenance] puts the banner into every page of a logged-in
 //     user and [middleware.LoginGate] applies the login rule before a session
 //     is created.
 //
@@ -194,10 +194,12 @@ func (a *App) Handler() http.Handler {
 		mux.Handle("POST "+path, withAttempt(gate(a.loginPost(kind))))
 	}
 
-	// Logged in. Every page gets the banner (middleware.Banner) once the
-	// session is known.
+	// Logged in. Every page gets the banner, and, when configured,
+	// non-admin sessions end during a window: middleware.Maintenance, once
+	// the session is known.
+	maint := a.maintenanceMiddleware()
 	user := func(kind session.Kind, h http.HandlerFunc) http.Handler {
-		return a.requireUser(kind, a.endSessionsMiddleware()(a.banner(h)))
+		return a.requireUser(kind, maint(h))
 	}
 	admin := func(h http.HandlerFunc) http.Handler {
 		return user(session.Agent, a.requireAdmin(h))
@@ -230,17 +232,27 @@ func (a *App) Handler() http.Handler {
 	return securityHeaders(cop.Handler(mux))
 }
 
-// banner puts the maintenance notice for the logged-in viewer into the
-// request context (middleware.Banner); templates read it through the page
-// data.
-func (a *App) banner(h http.Handler) http.Handler {
-	return middleware.Banner(a.windows, a.texts, func(r *http.Request) (notify.Viewer, bool) {
-		c, ok := fromContext(r.Context())
-		if !ok {
-			return notify.Viewer{}, false
-		}
-		return a.viewer(c.user), true
-	})(h)
+// maintenanceMiddleware puts the maintenance notice for the logged-in
+// viewer into the request context, where templates read it through the page
+// data, and, when Config.EndSessions is set, ends non-admin sessions on
+// their next request during an active window; otherwise sessions are left
+// alone, Znuny's behaviour. One middleware.Maintenance does both with one
+// clock read per request.
+func (a *App) maintenanceMiddleware() func(http.Handler) http.Handler {
+	opts := &middleware.Options{
+		Texts: a.texts,
+		Viewer: func(r *http.Request) (notify.Viewer, bool) {
+			c, ok := fromContext(r.Context())
+			if !ok {
+				return notify.Viewer{}, false
+			}
+			return a.viewer(c.user), true
+		},
+	}
+	if a.endSessions {
+		opts.Sessions = a.endSessionsOptions()
+	}
+	return middleware.Maintenance(a.windows, opts)
 }
 
 // healthz answers 200 "ok" while the schedule is loaded and the last

@@ -167,14 +167,11 @@ func (a *App) requireAdmin(h http.HandlerFunc) http.HandlerFunc {
 	}
 }
 
-// endSessionsMiddleware ends non-admin sessions on their next request
-// during an active window when Config.EndSessions is set
-// (middleware.EndSessions); otherwise it keeps Znuny's behaviour.
-func (a *App) endSessionsMiddleware() func(http.Handler) http.Handler {
-	if !a.endSessions {
-		return middleware.EndSessions(a.windows, &middleware.EndSessionsOptions{Policy: middleware.Leave})
-	}
-	return middleware.EndSessions(a.windows, &middleware.EndSessionsOptions{
+// endSessionsOptions says how non-admin sessions are ended during an
+// active window when Config.EndSessions is set: the session is killed, its
+// cookie cleared, and the user sent to the login page.
+func (a *App) endSessionsOptions() *middleware.EndSessionsOptions {
+	return &middleware.EndSessionsOptions{
 		Session: func(r *http.Request) (session.Session, bool) {
 			c, ok := fromContext(r.Context())
 			if !ok {
@@ -190,7 +187,7 @@ func (a *App) endSessionsMiddleware() func(http.Handler) http.Handler {
 			clearCookie(w, r)
 			http.Redirect(w, r, loginPath(s.Kind), http.StatusSeeOther)
 		},
-	})
+	}
 }
 
 // attempt remembers the outcome of checking a login's credentials, so the
