@@ -150,3 +150,43 @@ func TestWindow_Normalize(t *testing.T) {
 	assert.Equal(t, time.Date(2026, 11, 24, 12, 0, 0, 1_000_000, time.UTC), n.Start)
 	assert.True(t, n.Stop.IsZero(), "zero stays zero")
 }
+
+// FuzzWindow_Validate checks Validate against the rules written plainly:
+// it refuses exactly the windows that break one, naming each broken field
+// once, and never panics.
+func FuzzWindow_Validate(f *testing.F) {
+	f.Add(int64(0), int64(3600_000), "Upgrade", "", "", int8(1), int64(0))
+	f.Add(int64(5), int64(5), " ", strings.Repeat("é", 251), "x", int8(4), int64(-1))
+	f.Add(int64(-1), int64(0), "\t0\n", "", strings.Repeat("a", 250), int8(3), int64(60_000))
+	f.Fuzz(func(t *testing.T, startMS, stopMS int64, comment, login, notify string, validity int8, leadMS int64) {
+		w := maintenance.Window{Comment: comment, LoginMessage: login, NotifyMessage: notify,
+			Validity: maintenance.Validity(validity), Lead: time.Duration(leadMS) * time.Millisecond}
+		if startMS != 0 {
+			w.Start = base.Add(time.Duration(startMS%1e12) * time.Millisecond)
+		}
+		if stopMS != 0 {
+			w.Stop = base.Add(time.Duration(stopMS%1e12) * time.Millisecond)
+		}
+		want := map[string]bool{
+			maintenance.FieldStart:         w.Start.IsZero() || (!w.Stop.IsZero() && !w.Start.Before(w.Stop)),
+			maintenance.FieldStop:          w.Stop.IsZero(),
+			maintenance.FieldComment:       strings.TrimSpace(comment) == "" || len([]rune(comment)) > 250,
+			maintenance.FieldLoginMessage:  len([]rune(login)) > 250,
+			maintenance.FieldNotifyMessage: len([]rune(notify)) > 250,
+			maintenance.FieldValidity:      validity < 1 || validity > 3,
+			maintenance.FieldLead:          w.Lead < 0,
+		}
+		got := map[string]bool{}
+		var ve *maintenance.ValidationError
+		if err := w.Validate(); err != nil {
+			require.True(t, errors.As(err, &ve), "%v", err)
+			for _, fe := range ve.Fields {
+				require.False(t, got[fe.Field], "field %s named twice", fe.Field)
+				got[fe.Field] = true
+			}
+		}
+		for field, bad := range want {
+			assert.Equal(t, bad, got[field], "field %s", field)
+		}
+	})
+}
