@@ -258,7 +258,7 @@ func FuzzSchedule(f *testing.F) {
 	f.Add([]byte{10, 10, 1, 0, 10, 10, 1, 0, 10, 10, 3, 0}, int16(10))
 	f.Fuzz(func(t *testing.T, data []byte, atMinute int16) {
 		var ws []maintenance.Window
-		for i := 0; i+4 <= len(data) && len(ws) < 40; i += 4 {
+		for i := 0; i+4 <= len(data) && len(ws) < 12; i += 4 {
 			start := int(int8(data[i]))
 			// IDs descend, so sorting by start must not lean on ID order.
 			w := win(int64(100-len(ws)), start, start+int(data[i+1]%90))
