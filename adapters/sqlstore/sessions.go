@@ -140,7 +140,10 @@ func (s *SessionStore) Touch(ctx context.Context, id string, at time.Time) error
 	if err := ctx.Err(); err != nil {
 		return sessionFail(ctx, op, err)
 	}
-	return s.execOne(ctx, op, s.q.touch, toMS(at), id)
+	if err := execOne(ctx, s.db, s.q.touch, toMS(at), id); err != nil {
+		return sessionFail(ctx, op, err)
+	}
+	return nil
 }
 
 // Delete implements [session.Store].
@@ -149,21 +152,8 @@ func (s *SessionStore) Delete(ctx context.Context, id string) error {
 	if err := ctx.Err(); err != nil {
 		return sessionFail(ctx, op, err)
 	}
-	return s.execOne(ctx, op, s.q.delete, id)
-}
-
-// execOne runs a statement that must touch one row; none is ErrNotFound.
-func (s *SessionStore) execOne(ctx context.Context, op, q string, args ...any) error {
-	res, err := s.db.ExecContext(ctx, q, args...)
-	if err != nil {
+	if err := execOne(ctx, s.db, s.q.delete, id); err != nil {
 		return sessionFail(ctx, op, err)
-	}
-	n, err := res.RowsAffected()
-	if err != nil {
-		return sessionFail(ctx, op, err)
-	}
-	if n == 0 {
-		return sessionFail(ctx, op, sql.ErrNoRows)
 	}
 	return nil
 }

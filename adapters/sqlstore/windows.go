@@ -188,16 +188,25 @@ func (s *WindowStore) Delete(ctx context.Context, id int64) error {
 	if err := ctx.Err(); err != nil {
 		return fail(ctx, op, err)
 	}
-	res, err := s.db.ExecContext(ctx, s.q.delete, id)
-	if err != nil {
+	if err := execOne(ctx, s.db, s.q.delete, id); err != nil {
 		return fail(ctx, op, err)
+	}
+	return nil
+}
+
+// execOne runs q, which must touch one row, and returns sql.ErrNoRows when
+// it touches none; the caller translates the error for its store.
+func execOne(ctx context.Context, db *sqlx.DB, q string, args ...any) error {
+	res, err := db.ExecContext(ctx, q, args...)
+	if err != nil {
+		return err
 	}
 	n, err := res.RowsAffected()
 	if err != nil {
-		return fail(ctx, op, err)
+		return err
 	}
 	if n == 0 {
-		return fail(ctx, op, sql.ErrNoRows)
+		return sql.ErrNoRows
 	}
 	return nil
 }
