@@ -92,11 +92,29 @@ func (e *ValidationError) add(field string, r Reason) {
 // Validity is one of the three; Lead is not negative.
 // Lengths count characters (runes), not bytes.
 func (w Window) Validate() error {
-	return w.validate("-")
+	return w.problems().err()
 }
 
-// validate checks w and, like the Manager, that actor is not blank.
-func (w Window) validate(actor string) error {
+// validateBy checks w as Validate does, and that actor is not blank: the
+// Manager's check before it writes.
+func (w Window) validateBy(actor string) error {
+	e := w.problems()
+	if strings.TrimSpace(actor) == "" {
+		e.add(FieldActor, ReasonRequired)
+	}
+	return e.err()
+}
+
+// err returns e, or nil when it lists no field.
+func (e *ValidationError) err() error {
+	if len(e.Fields) == 0 {
+		return nil
+	}
+	return e
+}
+
+// problems lists every bad field of w.
+func (w Window) problems() *ValidationError {
 	e := &ValidationError{}
 	switch {
 	case w.Start.IsZero():
@@ -125,11 +143,5 @@ func (w Window) validate(actor string) error {
 	if w.Lead < 0 {
 		e.add(FieldLead, ReasonNegative)
 	}
-	if strings.TrimSpace(actor) == "" {
-		e.add(FieldActor, ReasonRequired)
-	}
-	if len(e.Fields) > 0 {
-		return e
-	}
-	return nil
+	return e
 }

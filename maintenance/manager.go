@@ -171,7 +171,7 @@ func (m *Manager) Add(ctx context.Context, w Window, actor string) (Window, erro
 	w.CreatedAt, w.CreatedBy = now, actor
 	w.ChangedAt, w.ChangedBy = now, actor
 	w = w.Normalize()
-	if err := w.validate(actor); err != nil {
+	if err := w.validateBy(actor); err != nil {
 		return Window{}, err
 	}
 	stored, err := m.store.Create(ctx, w)
@@ -198,7 +198,7 @@ func (m *Manager) Get(ctx context.Context, id int64) (Window, error) {
 func (m *Manager) Update(ctx context.Context, w Window, actor string) (Window, error) {
 	w.ChangedAt, w.ChangedBy = m.clock.Now(), actor
 	w = w.Normalize()
-	if err := w.validate(actor); err != nil {
+	if err := w.validateBy(actor); err != nil {
 		return Window{}, err
 	}
 	stored, err := m.store.Update(ctx, w)
