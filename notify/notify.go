@@ -18,7 +18,7 @@ import (
 const (
 	DefaultActiveNotification = "We are performing scheduled maintenance."
 	DefaultLoginMessage       = "We are performing scheduled maintenance. We should be back online shortly."
-	DefaultLoginRefused       = "We are performing scheduled maintenance. Login is temporarily not available."
+	DefaultLoginRefused       = maintenance.DefaultLoginRefused // the text a LoginRefusedError carries
 	DefaultUpcoming           = "A system maintenance period will start at: %s and is expected to stop at: %s"
 )
 
