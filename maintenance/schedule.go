@@ -224,6 +224,10 @@ func (s *Schedule) At(t time.Time) Status {
 	return Status{s: s, seg: seg}
 }
 
+// Windows returns a new slice of the windows that take part in the
+// schedule (the valid ones, Start before Stop), sorted by Start, then ID.
+func (s *Schedule) Windows() []Window { return slices.Clone(s.windows) }
+
 // Len returns the number of windows that take part in the schedule.
 func (s *Schedule) Len() int { return len(s.windows) }
 

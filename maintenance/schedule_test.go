@@ -130,6 +130,10 @@ func TestSchedule_CopiesWindows(t *testing.T) {
 	assert.Equal(t, "w", w.Comment)
 	assert.Equal(t, 1, s.Len())
 	assert.Equal(t, time.Minute, s.Lead())
+	got := s.Windows()
+	require.Len(t, got, 1)
+	got[0].Comment = "changed too"
+	assert.Equal(t, "w", s.Windows()[0].Comment, "Windows returns a copy")
 }
 
 // TestSchedule_WalkForwardAndBack checks that the remembered segment never
