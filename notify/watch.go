@@ -91,12 +91,16 @@ func Watch(ctx context.Context, m *maintenance.Manager, n Notifier) error {
 		panic("notify: Watch called with a nil Manager or Notifier")
 	}
 	clk := m.Clock()
-	w := &watcher{m: m, active: map[int64]maintenance.Window{}, reminded: map[int64]time.Time{}}
+	w := &watcher{active: map[int64]maintenance.Window{}, reminded: map[int64]time.Time{}}
+	// Each look takes the Changed channel before loading the schedule, and
+	// waits for the next change of that very schedule: a replacement after
+	// the load closes the channel, so none slips between look and wait.
+	changed := m.Changed()
+	s := m.Schedule()
 	t := clk.Now()
-	w.diff(t) // the state at the start: no events
+	w.diff(s, t) // the state at the start: no events
 	for {
-		changed := m.Changed() // before the status, so no change slips between
-		next := m.StatusAt(t).Next()
+		next := s.At(t).Next()
 		if ctx.Err() != nil {
 			return nil
 		}
@@ -122,8 +126,10 @@ func Watch(ctx context.Context, m *maintenance.Manager, n Notifier) error {
 				return nil
 			}
 		}
+		changed = m.Changed()
+		s = m.Schedule()
 		t = clk.Now()
-		for _, e := range w.diff(t) {
+		for _, e := range w.diff(s, t) {
 			if err := n.Notify(ctx, e); err != nil {
 				if ctx.Err() != nil {
 					return nil
@@ -136,17 +142,16 @@ func Watch(ctx context.Context, m *maintenance.Manager, n Notifier) error {
 
 // watcher remembers what the schedule said at the last look.
 type watcher struct {
-	m        *maintenance.Manager
 	started  bool                         // whether the state at the start is known
 	last     time.Time                    // instant of the last look
 	active   map[int64]maintenance.Window // active windows then, by ID
 	reminded map[int64]time.Time          // windows announced, by ID, with the Start announced
 }
 
-// diff looks at the schedule at t and returns the events since the last
+// diff looks at schedule s at t and returns the events since the last
 // look, in order.
-func (w *watcher) diff(t time.Time) []Event {
-	st := w.m.StatusAt(t)
+func (w *watcher) diff(s *maintenance.Schedule, t time.Time) []Event {
+	st := s.At(t)
 	var events []Event
 	now := make(map[int64]maintenance.Window, st.ActiveCount())
 	for _, win := range st.ActiveWindows() {
@@ -163,7 +168,7 @@ func (w *watcher) diff(t time.Time) []Event {
 	if up, ok := st.Upcoming(); ok {
 		if start, done := w.reminded[up.ID]; !done || !start.Equal(up.Start) {
 			w.reminded[up.ID] = up.Start
-			lead := w.m.Lead()
+			lead := s.Lead() // the lead s was compiled with
 			if up.Lead > 0 {
 				lead = up.Lead
 			}
