@@ -55,10 +55,20 @@
 // # Events
 //
 // [Watch] follows a Manager's schedule on its clock and tells a [Notifier]
-// when a window's notice begins ([EventReminder]), when it starts
-// ([EventStarted]) and when it ends ([EventEnded]), for webhooks, mail or
-// chat messages. It runs until its context is done, in a goroutine the
-// caller owns.
+// what happens to the windows, for webhooks, mail or chat messages. Changes
+// to the schedule: a window entered it ([EventScheduled]: added valid, or
+// made valid), was changed ([EventChanged]: its Version moved) or left it
+// ([EventWithdrawn]: deleted, or made invalid; the schedule holds valid
+// windows only, so one event covers both). Changes in time: a window's
+// notice begins ([EventReminder]), it starts ([EventStarted]) and it ends
+// ([EventEnded], also when it is withdrawn while active). The events of one
+// instant come in a fixed order, changes to the schedule before what
+// follows from them: scheduled, changed, withdrawn, ended, started,
+// reminder, each kind by window ID. Watch reports from the moment it
+// starts: the windows in the schedule then give no event.
+//
+// Watch runs until its context is done, in a goroutine the caller owns,
+// and stops at the first error of its Notifier.
 //
 // # Concurrency
 //

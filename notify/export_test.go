@@ -10,3 +10,6 @@ func SetWaitHook(f func(until time.Time)) (restore func()) {
 	waitHook = f
 	return func() { waitHook = old }
 }
+
+// DiffWindows exposes diffWindows to the fuzz test.
+var DiffWindows = diffWindows

@@ -15,16 +15,33 @@ import (
 // EventKind says what happened to a window.
 type EventKind int8
 
-// The kinds of event, in the order [Watch] reports those of one instant:
-// windows end before others start, and reminders come last.
+// The kinds of event. Their values are fixed: the first three keep the
+// numbers they always had, later kinds come after. The order in which
+// [Watch] reports the events of one instant is not their numeric order: see
+// [Watch].
 const (
-	EventEnded    EventKind = iota + 1 // the window stopped, or stopped counting (deleted, made invalid)
-	EventStarted                       // the window became active
-	EventReminder                      // the window became the upcoming one: its notice began
+	// EventEnded: the window stopped being active, at its Stop or because
+	// it left the schedule or was moved while active.
+	EventEnded EventKind = iota + 1
+	// EventStarted: the window became active.
+	EventStarted
+	// EventReminder: the window became the upcoming one: its notice began.
+	EventReminder
+	// EventScheduled: the window entered the schedule: it was added valid,
+	// or made valid again.
+	EventScheduled
+	// EventChanged: a window in the schedule was changed (its Version
+	// moved), whether or not the change shows in what users see.
+	EventChanged
+	// EventWithdrawn: the window left the schedule, which holds valid
+	// windows only: it was deleted, or made invalid (Invalid or
+	// InvalidTemporarily). The schedule cannot tell the two apart; ask the
+	// Manager for the window to know which.
+	EventWithdrawn
 )
 
-// String returns "ended", "started" or "reminder"; an unknown value prints
-// as "EventKind(N)".
+// String returns "ended", "started", "reminder", "scheduled", "changed" or
+// "withdrawn"; an unknown value prints as "EventKind(N)".
 func (k EventKind) String() string {
 	switch k {
 	case EventEnded:
@@ -33,20 +50,52 @@ func (k EventKind) String() string {
 		return "started"
 	case EventReminder:
 		return "reminder"
+	case EventScheduled:
+		return "scheduled"
+	case EventChanged:
+		return "changed"
+	case EventWithdrawn:
+		return "withdrawn"
 	}
 	return fmt.Sprintf("EventKind(%d)", int8(k))
+}
+
+// rank is the place of k among the events of one instant: the changes to
+// the schedule first (scheduled, changed, withdrawn), then what follows from
+// them and from the clock (ended, started, reminder).
+func (k EventKind) rank() int {
+	switch k {
+	case EventScheduled:
+		return 1
+	case EventChanged:
+		return 2
+	case EventWithdrawn:
+		return 3
+	case EventEnded:
+		return 4
+	case EventStarted:
+		return 5
+	case EventReminder:
+		return 6
+	}
+	return 7
 }
 
 // Event is a change in what the schedule says about one window.
 type Event struct {
 	Kind EventKind
 	// Window is the window as the schedule held it: for EventEnded, as it
-	// was while active.
+	// was while active; for EventChanged, after the change; for
+	// EventWithdrawn, as the schedule last held it (for a window made
+	// invalid, its last valid version).
 	Window maintenance.Window
-	// At is when the change happened: the window's Start, Stop, or Start
+	// At is when the change happened. For EventScheduled, EventChanged and
+	// EventWithdrawn it is the instant Watch saw the change (the clock's
+	// Now then). For the others it is the window's Start, Stop, or Start
 	// minus its lead time, when that instant lies within the stretch
-	// Watch is reporting on; otherwise (the window was added, changed or
-	// deleted in the meantime) the instant Watch saw the change.
+	// Watch is reporting on; otherwise, and always for a window that was
+	// scheduled, changed or withdrawn in that stretch, the instant Watch
+	// saw the change.
 	At time.Time
 }
 
@@ -66,21 +115,42 @@ func (f NotifierFunc) Notify(ctx context.Context, e Event) error { return f(ctx,
 // wait, with the instant it waits for.
 var waitHook func(until time.Time)
 
-// Watch reports, until ctx is done, the changes in m's schedule to n:
-// [EventReminder] when a window becomes the upcoming one (its notice
-// begins, Start minus the lead time; a window announced once is not
-// announced again unless its Start moves), [EventStarted] when a window
-// becomes active and [EventEnded] when it stops being active. It reports
-// changes from the moment it starts: windows already active or upcoming
-// then give no event.
+// Watch reports, until ctx is done, the changes in m's schedule to n.
+//
+// Changes to the schedule: [EventScheduled] when a window enters it (added
+// valid, or made valid), [EventChanged] when a window in it is updated,
+// [EventWithdrawn] when a window leaves it (deleted, or made invalid).
+// Watch finds them by comparing the windows of the schedule, by ID and
+// Version, with those of the previous schedule, and does so only when the
+// schedule was replaced: a wake-up at a boundary costs the same for one
+// window as for 100 000, a replaced schedule one pass over its windows. Replacing the schedule without changing a window
+// ([maintenance.Manager.SetLead], a reload that found nothing new) gives no
+// such event. Finished windows count like the others: deleting last
+// year's window reports it withdrawn.
+//
+// Changes in time: [EventReminder] when a window becomes the upcoming one
+// (its notice begins, Start minus the lead time; a window announced once
+// is not announced again unless its Start moves or it leaves the schedule
+// and comes back), [EventStarted] when a window becomes active and
+// [EventEnded] when it stops being active, also when it is withdrawn or
+// moved while active.
+//
+// Watch reports changes from the moment it starts: windows in the schedule
+// then give no event, nor do those already active or upcoming.
+//
+// Events come in the order of their At. Those of one instant come in this
+// order of kind, then by window ID: scheduled, changed, withdrawn, ended,
+// started, reminder. A change to the schedule comes before what follows
+// from it: a window added inside its lead time is reported scheduled, then
+// reminded; a window deleted while active is reported withdrawn, then
+// ended, so a notifier can say why the maintenance ended early. Of the
+// rest, windows end before others start, and reminders come last.
 //
 // Watch waits on m's clock until the status next changes
 // ([maintenance.Status.Next]) or the schedule is replaced
 // ([maintenance.Manager.Changed]), so a window added, changed or deleted
 // is reported at once. It reads the schedule only, never the store: run
 // [maintenance.Manager.Run] as well to follow other processes.
-// Events of one instant come in the order of their [EventKind], then by
-// window ID.
 //
 // Watch returns nil when ctx is done, or the error of n, wrapped, as soon
 // as n fails; a Notifier that should not stop Watch logs its failures and
@@ -142,7 +212,7 @@ func Watch(ctx context.Context, m *maintenance.Manager, n Notifier) error {
 
 // watcher remembers what the schedule said at the last look.
 type watcher struct {
-	started  bool                         // whether the state at the start is known
+	sched    *maintenance.Schedule        // the schedule at the last look; nil before the first
 	last     time.Time                    // instant of the last look
 	active   map[int64]maintenance.Window // active windows then, by ID
 	reminded map[int64]time.Time          // windows announced, by ID, with the Start announced
@@ -151,18 +221,47 @@ type watcher struct {
 // diff looks at schedule s at t and returns the events since the last
 // look, in order.
 func (w *watcher) diff(s *maintenance.Schedule, t time.Time) []Event {
-	st := s.At(t)
+	first := w.sched == nil
 	var events []Event
+	// touched holds the windows scheduled, changed or withdrawn since the
+	// last look: their events come at t, the instant the change was seen.
+	var touched map[int64]bool
+	if !first && s != w.sched {
+		scheduled, changed, withdrawn := diffWindows(w.sched.Windows(), s.Windows())
+		touched = make(map[int64]bool, len(scheduled)+len(changed)+len(withdrawn))
+		for _, c := range []struct {
+			kind EventKind
+			ws   []maintenance.Window
+		}{{EventScheduled, scheduled}, {EventChanged, changed}, {EventWithdrawn, withdrawn}} {
+			for _, win := range c.ws {
+				touched[win.ID] = true
+				events = append(events, Event{Kind: c.kind, Window: win, At: t})
+			}
+		}
+		for _, win := range withdrawn {
+			delete(w.reminded, win.ID) // announced again if it comes back
+		}
+	}
+	// when returns at if it lies in (last, t] and the window was not
+	// touched, else t.
+	when := func(id int64, at time.Time) time.Time {
+		if !touched[id] && at.After(w.last) && !at.After(t) {
+			return at
+		}
+		return t
+	}
+
+	st := s.At(t)
 	now := make(map[int64]maintenance.Window, st.ActiveCount())
 	for _, win := range st.ActiveWindows() {
 		now[win.ID] = win
 		if _, ok := w.active[win.ID]; !ok {
-			events = append(events, Event{Kind: EventStarted, Window: win, At: w.when(win.Start, t)})
+			events = append(events, Event{Kind: EventStarted, Window: win, At: when(win.ID, win.Start)})
 		}
 	}
 	for id, win := range w.active {
 		if _, ok := now[id]; !ok {
-			events = append(events, Event{Kind: EventEnded, Window: win, At: w.when(win.Stop, t)})
+			events = append(events, Event{Kind: EventEnded, Window: win, At: when(id, win.Stop)})
 		}
 	}
 	if up, ok := st.Upcoming(); ok {
@@ -172,7 +271,7 @@ func (w *watcher) diff(s *maintenance.Schedule, t time.Time) []Event {
 			if up.Lead > 0 {
 				lead = up.Lead
 			}
-			events = append(events, Event{Kind: EventReminder, Window: up, At: w.when(up.Start.Add(-lead), t)})
+			events = append(events, Event{Kind: EventReminder, Window: up, At: when(up.ID, up.Start.Add(-lead))})
 		}
 	}
 	for id, start := range w.reminded {
@@ -180,21 +279,62 @@ func (w *watcher) diff(s *maintenance.Schedule, t time.Time) []Event {
 			delete(w.reminded, id) // started (or dropped): no longer to be announced
 		}
 	}
-	w.active, w.last = now, t
-	if !w.started {
-		w.started = true
+	w.sched, w.active, w.last = s, now, t
+	if first {
 		return nil
 	}
 	slices.SortFunc(events, func(a, b Event) int {
-		return cmp.Or(a.At.Compare(b.At), cmp.Compare(a.Kind, b.Kind), cmp.Compare(a.Window.ID, b.Window.ID))
+		return cmp.Or(a.At.Compare(b.At), cmp.Compare(a.Kind.rank(), b.Kind.rank()), cmp.Compare(a.Window.ID, b.Window.ID))
 	})
 	return events
 }
 
-// when returns at if it lies in (last, t], else t.
-func (w *watcher) when(at, t time.Time) time.Time {
-	if at.After(w.last) && !at.After(t) {
-		return at
+// diffWindows compares the windows of two schedules, each sorted by Start,
+// then ID (as [maintenance.Schedule.Windows] returns them), and returns
+// those only in cur (scheduled), those in both whose Version moved
+// (changed, as in cur) and those only in old (withdrawn, as in old). It
+// walks both lists once: a window that kept its Start is matched in the
+// walk, and only the few that moved, entered or left are matched by ID.
+func diffWindows(old, cur []maintenance.Window) (scheduled, changed, withdrawn []maintenance.Window) {
+	var left, entered []maintenance.Window // unmatched in the walk
+	i, j := 0, 0
+	for i < len(old) && j < len(cur) {
+		switch c := cmp.Or(old[i].Start.Compare(cur[j].Start), cmp.Compare(old[i].ID, cur[j].ID)); {
+		case c == 0:
+			if old[i].Version != cur[j].Version {
+				changed = append(changed, cur[j])
+			}
+			i++
+			j++
+		case c < 0:
+			left = append(left, old[i])
+			i++
+		default:
+			entered = append(entered, cur[j])
+			j++
+		}
 	}
-	return t
+	left = append(left, old[i:]...)
+	entered = append(entered, cur[j:]...)
+	if len(left) == 0 {
+		return entered, changed, nil
+	}
+	gone := make(map[int64]maintenance.Window, len(left))
+	for _, win := range left {
+		gone[win.ID] = win
+	}
+	for _, win := range entered {
+		if _, ok := gone[win.ID]; ok {
+			delete(gone, win.ID)
+			changed = append(changed, win) // its Start moved
+		} else {
+			scheduled = append(scheduled, win)
+		}
+	}
+	for _, win := range left {
+		if _, ok := gone[win.ID]; ok {
+			withdrawn = append(withdrawn, win)
+		}
+	}
+	return scheduled, changed, withdrawn
 }
