@@ -68,7 +68,8 @@
 // starts: the windows in the schedule then give no event.
 //
 // Watch runs until its context is done, in a goroutine the caller owns,
-// and stops at the first error of its Notifier.
+// and stops at the first error of its Notifier. [Notifiers] hands each
+// event to several Notifiers in turn.
 //
 // # Concurrency
 //

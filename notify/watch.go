@@ -3,6 +3,7 @@ package notify
 import (
 	"cmp"
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"time"
@@ -110,6 +111,25 @@ type NotifierFunc func(ctx context.Context, e Event) error
 
 // Notify calls f(ctx, e).
 func (f NotifierFunc) Notify(ctx context.Context, e Event) error { return f(ctx, e) }
+
+// Notifiers is a [Notifier] that hands each event to several Notifiers, in
+// order, for instance a log and a webhook. Its elements must not be nil.
+type Notifiers []Notifier
+
+// Notify calls Notify on every element of ns with ctx and e, in order, also
+// after one failed, and returns their errors joined ([errors.Join]); nil
+// when all succeed, or when ns is empty. Since [Watch] stops at an error, a
+// host that wants best effort wraps each Notifier in one that logs its
+// failures and returns nil.
+func (ns Notifiers) Notify(ctx context.Context, e Event) error {
+	var errs []error
+	for _, n := range ns {
+		if err := n.Notify(ctx, e); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	return errors.Join(errs...)
+}
 
 // waitHook, when set (by tests), is called each time Watch is about to
 // wait, with the instant it waits for.
