@@ -1,9 +1,15 @@
 package notify_test
 
 import (
+	"context"
+	"errors"
 	"fmt"
+	"log/slog"
+	"os"
+	"os/signal"
 	"time"
 
+	"github.com/sysmaint/sysmaint/adapters/memstore"
 	"github.com/sysmaint/sysmaint/maintenance"
 	"github.com/sysmaint/sysmaint/notify"
 	"github.com/sysmaint/sysmaint/session"
@@ -63,4 +69,63 @@ func ExampleTexts_LoginMessage() {
 	// before: "" false
 	// during: "Back at 23:00 CET." true
 	// Maintenance: only administrators may log in now.
+}
+
+// Watch runs beside the server, in a goroutine of its own, until the
+// context is done. This example has no output: Watch follows the real
+// clock and reports what happens from the moment it starts.
+func ExampleWatch() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	m := maintenance.New(memstore.NewWindowStore(), nil)
+	if err := m.Refresh(ctx); err != nil {
+		panic(err)
+	}
+
+	logEvent := notify.NotifierFunc(func(ctx context.Context, e notify.Event) error {
+		slog.InfoContext(ctx, "maintenance "+e.Kind.String(), "window", e.Window.ID, "comment", e.Window.Comment, "at", e.At)
+		return nil
+	})
+	postToChat := notify.NotifierFunc(func(ctx context.Context, e notify.Event) error {
+		if e.Kind != notify.EventReminder {
+			return nil
+		}
+		return errors.New("chat: not configured") // post "maintenance at ..." here
+	})
+	// Watch stops at the first error; a Notifier that should not stop it
+	// logs its failures and returns nil.
+	bestEffort := func(n notify.Notifier) notify.Notifier {
+		return notify.NotifierFunc(func(ctx context.Context, e notify.Event) error {
+			if err := n.Notify(ctx, e); err != nil {
+				slog.WarnContext(ctx, "maintenance event not delivered", "event", e.Kind.String(), "err", err)
+			}
+			return nil
+		})
+	}
+
+	go func() { _ = m.Run(ctx) }() // follows other processes sharing the store; nil when ctx is done
+	if err := notify.Watch(ctx, m, notify.Notifiers{logEvent, bestEffort(postToChat)}); err != nil {
+		slog.Error("maintenance events stopped", "err", err)
+	}
+}
+
+func ExampleNotifiers() {
+	printer := func(name string) notify.Notifier {
+		return notify.NotifierFunc(func(_ context.Context, e notify.Event) error {
+			fmt.Printf("%s: window %d %s\n", name, e.Window.ID, e.Kind)
+			return nil
+		})
+	}
+	failing := notify.NotifierFunc(func(context.Context, notify.Event) error {
+		return errors.New("webhook: 502 Bad Gateway")
+	})
+	ns := notify.Notifiers{printer("log"), failing, printer("mail")}
+
+	e := notify.Event{Kind: notify.EventScheduled, Window: exampleWindows()[0]}
+	err := ns.Notify(context.Background(), e)
+	fmt.Println("error:", err)
+	// Output:
+	// log: window 1 scheduled
+	// mail: window 1 scheduled
+	// error: webhook: 502 Bad Gateway
 }
