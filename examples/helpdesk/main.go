@@ -98,7 +98,7 @@ func run(addr, dbPath string, lead time.Duration, iter int, endSessions bool, lo
 	})
 	g.Go(func() error { return a.Manager().Run(gctx) }) // follows other processes sharing the file
 	g.Go(func() error {
-		// Log the schedule's events: reminders, starts and ends.
+		// Log the schedule's events: windows scheduled, changed and withdrawn, reminders, starts and ends.
 		return notify.Watch(gctx, a.Manager(), notify.NotifierFunc(func(_ context.Context, e notify.Event) error {
 			log.Info("helpdesk: maintenance "+e.Kind.String(), "window", e.Window.ID, "comment", e.Window.Comment, "at", e.At)
 			return nil
