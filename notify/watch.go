@@ -143,7 +143,8 @@ var waitHook func(until time.Time)
 // Watch finds them by comparing the windows of the schedule, by ID and
 // Version, with those of the previous schedule, and does so only when the
 // schedule was replaced: a wake-up at a boundary costs the same for one
-// window as for 100 000, a replaced schedule one pass over its windows. Replacing the schedule without changing a window
+// window as for a hundred thousand; a replaced schedule costs a copy of the
+// windows of both schedules and one pass over them. Replacing the schedule without changing a window
 // ([maintenance.Manager.SetLead], a reload that found nothing new) gives no
 // such event. Finished windows count like the others: deleting last
 // year's window reports it withdrawn.
