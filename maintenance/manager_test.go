@@ -214,6 +214,12 @@ type flakyStore struct {
 	*memstore.WindowStore
 	broken atomic.Bool
 	lists  atomic.Int32
+	polls  atomic.Int32 // calls of Revision
+}
+
+func (s *flakyStore) Revision(ctx context.Context) (int64, error) {
+	s.polls.Add(1)
+	return s.WindowStore.Revision(ctx)
 }
 
 var errDown = errors.New("database is down")
@@ -285,10 +291,11 @@ func TestManager_RunFollowsOtherProcess(t *testing.T) {
 		mock.Add(time.Second)
 		return reader.Status().Active()
 	}, 5*time.Second, time.Millisecond)
-	lists := store.lists.Load()
-	for range 5 {
+	lists, polls := store.lists.Load(), store.polls.Load()
+	require.Eventually(t, func() bool {
 		mock.Add(time.Second)
-	}
+		return store.polls.Load() >= polls+5
+	}, 5*time.Second, time.Millisecond, "Run polls the revision")
 	assert.Equal(t, lists, store.lists.Load(), "no reload while the revision stands still")
 
 	store.broken.Store(true)

@@ -56,13 +56,7 @@ func TestManager_FollowsOtherProcess(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "shared.db")
 	mock := newMock()
 	m := maintenance.New(openDB(t, path).Windows(), &maintenance.Options{Clock: mock, Logger: quiet})
-	ctx, cancel := context.WithCancel(t.Context())
-	done := make(chan error)
-	go func() { done <- m.Run(ctx) }()
-	t.Cleanup(func() {
-		cancel()
-		assert.NoError(t, <-done, "Run")
-	})
+	runInBackground(t, m)
 	require.Eventually(t, func() bool { return m.Health().Loaded }, 10*time.Second, time.Millisecond, "first load")
 
 	cmd := exec.Command(os.Args[0], "-test.run=^$")

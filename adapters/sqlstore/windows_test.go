@@ -48,6 +48,18 @@ func newMock() *clock.Mock {
 
 var quiet = slog.New(slog.DiscardHandler)
 
+// runInBackground runs m.Run until t ends, and checks that it returned nil.
+func runInBackground(t *testing.T, m *maintenance.Manager) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(t.Context())
+	done := make(chan error)
+	go func() { done <- m.Run(ctx) }()
+	t.Cleanup(func() {
+		cancel()
+		assert.NoError(t, <-done, "Run")
+	})
+}
+
 // window returns a valid window from monday+from to monday+to.
 func window(comment string, from, to time.Duration) maintenance.Window {
 	return maintenance.Window{
@@ -197,13 +209,7 @@ func TestManager_RunFollowsOtherHandle(t *testing.T) {
 	mock := newMock()
 	ma := maintenance.New(openDB(t, path).Windows(), &maintenance.Options{Clock: mock, Logger: quiet})
 	mb := maintenance.New(openDB(t, path).Windows(), &maintenance.Options{Clock: mock, Logger: quiet})
-	ctx, cancel := context.WithCancel(t.Context())
-	done := make(chan error)
-	go func() { done <- mb.Run(ctx) }()
-	t.Cleanup(func() {
-		cancel()
-		assert.NoError(t, <-done, "Run")
-	})
+	runInBackground(t, mb)
 
 	w, err := ma.Add(t.Context(), window("database upgrade", -time.Hour, 24*time.Hour), "admin")
 	require.NoError(t, err)
@@ -288,13 +294,7 @@ func TestManager_RunRecoversAfterFailure(t *testing.T) {
 	require.NoError(t, err)
 	require.Error(t, m.Refresh(t.Context()))
 
-	ctx, cancel := context.WithCancel(t.Context())
-	done := make(chan error)
-	go func() { done <- m.Run(ctx) }()
-	t.Cleanup(func() {
-		cancel()
-		assert.NoError(t, <-done, "Run")
-	})
+	runInBackground(t, m)
 	assert.True(t, m.StatusAt(monday).Active(), "the last good schedule stays in force while the store is down")
 
 	store.down.Store(false)

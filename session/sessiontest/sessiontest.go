@@ -482,15 +482,7 @@ func testConcurrentDuplicate(t *testing.T, st session.Store) {
 		})
 	}
 	wg.Wait()
-	ok := 0
-	for _, err := range errs {
-		if err == nil {
-			ok++
-			continue
-		}
-		require.ErrorIs(t, err, session.ErrExists)
-	}
-	assert.Equal(t, 1, ok, "successful creates")
+	assertOneWins(t, errs, session.ErrExists, "successful creates")
 	assert.Equal(t, []string{"same"}, ids(t, st))
 }
 
@@ -502,15 +494,7 @@ func testConcurrentDelete(t *testing.T, st session.Store) {
 		wg.Go(func() { errs[i] = st.Delete(context.Background(), "a-bob") })
 	}
 	wg.Wait()
-	ok := 0
-	for _, err := range errs {
-		if err == nil {
-			ok++
-			continue
-		}
-		require.ErrorIs(t, err, session.ErrNotFound)
-	}
-	assert.Equal(t, 1, ok, "successful deletes")
+	assertOneWins(t, errs, session.ErrNotFound, "successful deletes")
 	assert.Equal(t, []string{"a-admin", "c-bob", "c-carol"}, ids(t, st))
 }
 
@@ -543,4 +527,19 @@ func testConcurrentDeleteAllExcept(t *testing.T, st session.Store) {
 	require.NotEqual(t, -1, winner, "no winner")
 	assert.Equal(t, n, counts[winner], "winner's count")
 	assert.Equal(t, []string{fmt.Sprintf("own%d", winner)}, ids(t, st))
+}
+
+// assertOneWins checks that exactly one of errs is nil and that every other
+// wraps lost: one of several concurrent writers of the same thing wins.
+func assertOneWins(t *testing.T, errs []error, lost error, what string) {
+	t.Helper()
+	ok := 0
+	for _, err := range errs {
+		if err == nil {
+			ok++
+			continue
+		}
+		require.ErrorIs(t, err, lost)
+	}
+	assert.Equal(t, 1, ok, what)
 }
