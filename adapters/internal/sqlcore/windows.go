@@ -1,0 +1,217 @@
+package sqlcore
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+
+	"github.com/sysmaint/sysmaint/maintenance"
+)
+
+// Windows is a [maintenance.Store] and [maintenance.ChangeTracker] over the
+// table sysmaint_windows, whose revision triggers keep in
+// sysmaint_windows_revision. It is safe for concurrent use.
+type Windows struct {
+	db  *sqlx.DB
+	pkg string // error prefix: the adapter's package name
+	q   windowQueries
+}
+
+// windowQueries holds the statements of a Windows, rebound for the driver
+// once.
+type windowQueries struct {
+	insert, get, update, version, delete, list, listIn, revision string
+}
+
+const windowColumns = `id, start_ms, stop_ms, comment, login_message, show_login_message,
+	notify_message, validity, lead_ms, created_at_ms, created_by, changed_at_ms, changed_by, version`
+
+// NewWindows returns the window store over db; pkg prefixes its errors.
+func NewWindows(db *sqlx.DB, pkg string) *Windows {
+	return &Windows{db: db, pkg: pkg, q: windowQueries{
+		insert: db.Rebind(`INSERT INTO sysmaint_windows (start_ms, stop_ms, comment, login_message,
+			show_login_message, notify_message, validity, lead_ms, created_at_ms, created_by,
+			changed_at_ms, changed_by, version)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1) RETURNING id`),
+		get: db.Rebind(`SELECT ` + windowColumns + ` FROM sysmaint_windows WHERE id = ?`),
+		// Guarded by ID and Version: of two updates made from the same
+		// version exactly one matches. Versions only grow, so when no row
+		// matched, a later read of the version tells a stale one from a
+		// missing row without a transaction.
+		update: db.Rebind(`UPDATE sysmaint_windows SET start_ms = ?, stop_ms = ?, comment = ?,
+			login_message = ?, show_login_message = ?, notify_message = ?, validity = ?, lead_ms = ?,
+			changed_at_ms = ?, changed_by = ?, version = version + 1
+			WHERE id = ? AND version = ? RETURNING ` + windowColumns),
+		version:  db.Rebind(`SELECT version FROM sysmaint_windows WHERE id = ?`),
+		delete:   db.Rebind(`DELETE FROM sysmaint_windows WHERE id = ?`),
+		list:     db.Rebind(`SELECT ` + windowColumns + ` FROM sysmaint_windows ORDER BY start_ms, id`),
+		listIn:   `SELECT ` + windowColumns + ` FROM sysmaint_windows WHERE validity IN (?) ORDER BY start_ms, id`, // expanded by sqlx.In, then rebound
+		revision: db.Rebind(`SELECT revision FROM sysmaint_windows_revision WHERE id = 1`),
+	}}
+}
+
+// windowRow is a row of sysmaint_windows.
+type windowRow struct {
+	ID               int64  `db:"id"`
+	StartMS          int64  `db:"start_ms"`
+	StopMS           int64  `db:"stop_ms"`
+	Comment          string `db:"comment"`
+	LoginMessage     string `db:"login_message"`
+	ShowLoginMessage bool   `db:"show_login_message"`
+	NotifyMessage    string `db:"notify_message"`
+	Validity         int64  `db:"validity"`
+	LeadMS           int64  `db:"lead_ms"`
+	CreatedAtMS      int64  `db:"created_at_ms"`
+	CreatedBy        string `db:"created_by"`
+	ChangedAtMS      int64  `db:"changed_at_ms"`
+	ChangedBy        string `db:"changed_by"`
+	Version          int64  `db:"version"`
+}
+
+func (r windowRow) window() maintenance.Window {
+	return maintenance.Window{
+		ID:               r.ID,
+		Start:            FromMS(r.StartMS),
+		Stop:             FromMS(r.StopMS),
+		Comment:          r.Comment,
+		LoginMessage:     r.LoginMessage,
+		ShowLoginMessage: r.ShowLoginMessage,
+		NotifyMessage:    r.NotifyMessage,
+		Validity:         maintenance.Validity(r.Validity),
+		Lead:             time.Duration(r.LeadMS) * time.Millisecond,
+		CreatedAt:        FromMS(r.CreatedAtMS),
+		CreatedBy:        r.CreatedBy,
+		ChangedAt:        FromMS(r.ChangedAtMS),
+		ChangedBy:        r.ChangedBy,
+		Version:          r.Version,
+	}
+}
+
+// ToMS returns t as Unix milliseconds, rounded down. The zero time is
+// stored as its own value, -62135596800000, and read back as the zero time.
+func ToMS(t time.Time) int64 { return t.UnixMilli() }
+
+// FromMS returns the UTC instant of Unix milliseconds ms.
+func FromMS(ms int64) time.Time { return time.UnixMilli(ms).UTC() }
+
+func (s *Windows) fail(ctx context.Context, op string, err error) error {
+	return fail(ctx, s.pkg, op, err, maintenance.ErrNotFound)
+}
+
+// Create implements [maintenance.Store].
+func (s *Windows) Create(ctx context.Context, w maintenance.Window) (maintenance.Window, error) {
+	const op = "create window"
+	if err := ctx.Err(); err != nil {
+		return maintenance.Window{}, s.fail(ctx, op, err)
+	}
+	w = w.Normalize()
+	var id int64
+	err := s.db.QueryRowxContext(ctx, s.q.insert,
+		ToMS(w.Start), ToMS(w.Stop), w.Comment, w.LoginMessage, w.ShowLoginMessage,
+		w.NotifyMessage, int64(w.Validity), w.Lead.Milliseconds(),
+		ToMS(w.CreatedAt), w.CreatedBy, ToMS(w.ChangedAt), w.ChangedBy).Scan(&id)
+	if err != nil {
+		return maintenance.Window{}, s.fail(ctx, op, err)
+	}
+	w.ID, w.Version = id, 1
+	return w, nil
+}
+
+// Get implements [maintenance.Store].
+func (s *Windows) Get(ctx context.Context, id int64) (maintenance.Window, error) {
+	op := fmt.Sprintf("get window %d", id)
+	if err := ctx.Err(); err != nil {
+		return maintenance.Window{}, s.fail(ctx, op, err)
+	}
+	var r windowRow
+	if err := s.db.GetContext(ctx, &r, s.q.get, id); err != nil {
+		return maintenance.Window{}, s.fail(ctx, op, err)
+	}
+	return r.window(), nil
+}
+
+// Update implements [maintenance.Store] with one UPDATE guarded by the ID
+// and the Version; when that touches no row, a read of the stored version
+// tells an unknown ID from a stale Version.
+func (s *Windows) Update(ctx context.Context, w maintenance.Window) (maintenance.Window, error) {
+	op := fmt.Sprintf("update window %d", w.ID)
+	if err := ctx.Err(); err != nil {
+		return maintenance.Window{}, s.fail(ctx, op, err)
+	}
+	w = w.Normalize()
+	var r windowRow
+	err := s.db.QueryRowxContext(ctx, s.q.update,
+		ToMS(w.Start), ToMS(w.Stop), w.Comment, w.LoginMessage, w.ShowLoginMessage,
+		w.NotifyMessage, int64(w.Validity), w.Lead.Milliseconds(),
+		ToMS(w.ChangedAt), w.ChangedBy, w.ID, w.Version).StructScan(&r)
+	if err == nil {
+		return r.window(), nil
+	}
+	if !isNoRows(err) {
+		return maintenance.Window{}, s.fail(ctx, op, err)
+	}
+	var stored int64
+	if err := s.db.GetContext(ctx, &stored, s.q.version, w.ID); err != nil {
+		return maintenance.Window{}, s.fail(ctx, op, err) // no rows: not found
+	}
+	return maintenance.Window{}, fmt.Errorf("%s: %s at version %d (stored %d): %w",
+		s.pkg, op, w.Version, stored, maintenance.ErrConflict)
+}
+
+// Delete implements [maintenance.Store].
+func (s *Windows) Delete(ctx context.Context, id int64) error {
+	op := fmt.Sprintf("delete window %d", id)
+	if err := ctx.Err(); err != nil {
+		return s.fail(ctx, op, err)
+	}
+	if err := execOne(ctx, s.db, s.q.delete, id); err != nil {
+		return s.fail(ctx, op, err)
+	}
+	return nil
+}
+
+// List implements [maintenance.Store].
+func (s *Windows) List(ctx context.Context, validity ...maintenance.Validity) ([]maintenance.Window, error) {
+	const op = "list windows"
+	if err := ctx.Err(); err != nil {
+		return nil, s.fail(ctx, op, err)
+	}
+	q, args := s.q.list, []any(nil)
+	if len(validity) > 0 {
+		vs := make([]int64, len(validity))
+		for i, v := range validity {
+			vs[i] = int64(v)
+		}
+		var err error
+		if q, args, err = sqlx.In(s.q.listIn, vs); err != nil {
+			return nil, s.fail(ctx, op, err)
+		}
+		q = s.db.Rebind(q)
+	}
+	var rows []windowRow
+	if err := s.db.SelectContext(ctx, &rows, q, args...); err != nil {
+		return nil, s.fail(ctx, op, err)
+	}
+	out := make([]maintenance.Window, len(rows))
+	for i, r := range rows {
+		out[i] = r.window()
+	}
+	return out, nil
+}
+
+// Revision implements [maintenance.ChangeTracker]: it reads the counter
+// that triggers bump on every change to sysmaint_windows, so it sees
+// changes made through any connection or process.
+func (s *Windows) Revision(ctx context.Context) (int64, error) {
+	const op = "read revision"
+	if err := ctx.Err(); err != nil {
+		return 0, s.fail(ctx, op, err)
+	}
+	var rev int64
+	if err := s.db.GetContext(ctx, &rev, s.q.revision); err != nil {
+		return 0, s.fail(ctx, op, err)
+	}
+	return rev, nil
+}
