@@ -107,7 +107,16 @@ func (m *Manager) Overview(ctx context.Context) (Overview, error) {
 
 // Counts returns the counters of the admin screen: all sessions, agent and
 // customer sessions, and unique agent and customer logins (see [Counts]).
+// A store that implements [Counter] counts them itself; otherwise every
+// session is listed and counted here.
 func (m *Manager) Counts(ctx context.Context) (Counts, error) {
+	if c, ok := m.store.(Counter); ok {
+		n, err := c.Counts(ctx)
+		if err != nil {
+			return Counts{}, fmt.Errorf("session: count: %w", err)
+		}
+		return n, nil
+	}
 	ss, err := m.List(ctx)
 	if err != nil {
 		return Counts{}, err

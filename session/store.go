@@ -53,3 +53,13 @@ type Store interface {
 	// kept.
 	DeleteNonAdmin(ctx context.Context) (int, error)
 }
+
+// Counter is implemented by stores that count sessions without listing
+// them, for instance with one aggregate query in SQL. [Manager.Counts] uses
+// it when the store has it, so the admin screen's counters cost the same
+// for a million sessions as for ten rows read.
+type Counter interface {
+	// Counts returns the counters of every session in the store, exactly
+	// as [Count] computes them from the result of List.
+	Counts(ctx context.Context) (Counts, error)
+}
