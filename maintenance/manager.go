@@ -15,6 +15,11 @@ import (
 // other processes, unless [Options.PollInterval] says otherwise.
 const DefaultPollInterval = 500 * time.Millisecond
 
+// DefaultResyncInterval is how often [Manager.Run] compares revisions with a
+// store that pushes its changes ([ChangeNotifier]), as a safety net behind
+// the pushes, unless [Options.ResyncInterval] says otherwise.
+const DefaultResyncInterval = 30 * time.Second
+
 // Options configures a [Manager]. A nil *Options, and every zero field,
 // means the default.
 type Options struct {
@@ -28,6 +33,11 @@ type Options struct {
 	// other processes, and how soon it retries after a failure.
 	// Default: DefaultPollInterval.
 	PollInterval time.Duration
+	// ResyncInterval is how often Run compares revisions with a store that
+	// pushes its changes ([ChangeNotifier]) while the push works: a slow
+	// safety net. While the push is down, Run polls every PollInterval.
+	// Default: DefaultResyncInterval.
+	ResyncInterval time.Duration
 	// Logger receives refresh failures and recoveries. Default:
 	// slog.Default().
 	Logger *slog.Logger
@@ -53,6 +63,7 @@ type Manager struct {
 	clock  clock.Clock
 	lead   time.Duration // guarded by refreshMu; Lead reads the schedule's
 	poll   time.Duration
+	resync time.Duration
 	logger *slog.Logger
 	// loginRefused is the text of a login refusal.
 	loginRefused string
@@ -61,6 +72,7 @@ type Manager struct {
 	changed   atomic.Pointer[chan struct{}] // closed when sched is replaced
 	refreshMu sync.Mutex                    // serializes loads, so an older load never replaces a newer one
 	health    atomic.Pointer[Health]
+	push      atomic.Pointer[pushState] // nil until Run listens to a ChangeNotifier
 	revision  int64 // store revision of the loaded schedule; guarded by refreshMu
 }
 
@@ -75,6 +87,19 @@ type Health struct {
 	Err error
 	// FailedAt is when the last refresh failed; zero when it succeeded.
 	FailedAt time.Time
+	// Pushing reports whether the store pushes its changes to Run right
+	// now: it is a [ChangeNotifier] and its listener is connected. False
+	// for stores that do not push, and before Run starts.
+	Pushing bool
+	// PushErr is why the store's push is down, nil while it works; Run
+	// polls every PollInterval meanwhile.
+	PushErr error
+}
+
+// pushState is what Run last heard from a ChangeNotifier.
+type pushState struct {
+	listening bool
+	err       error
 }
 
 // New returns a Manager over store with an empty schedule. It does no I/O
@@ -98,13 +123,16 @@ func New(store Store, opts *Options) *Manager {
 	if o.PollInterval <= 0 {
 		o.PollInterval = DefaultPollInterval
 	}
+	if o.ResyncInterval <= 0 {
+		o.ResyncInterval = DefaultResyncInterval
+	}
 	if o.Logger == nil {
 		o.Logger = slog.Default()
 	}
 	if o.LoginRefused == "" {
 		o.LoginRefused = DefaultLoginRefused
 	}
-	m := &Manager{store: store, clock: o.Clock, lead: o.Lead, poll: o.PollInterval, logger: o.Logger,
+	m := &Manager{store: store, clock: o.Clock, lead: o.Lead, poll: o.PollInterval, resync: o.ResyncInterval, logger: o.Logger,
 		loginRefused: o.LoginRefused}
 	m.sched.Store(Compile(nil, m.lead))
 	ch := make(chan struct{})
@@ -158,8 +186,14 @@ func (m *Manager) StatusAt(t time.Time) Status { return m.sched.Load().At(t) }
 // Schedule returns the schedule in force.
 func (m *Manager) Schedule() *Schedule { return m.sched.Load() }
 
-// Health returns the state of the last refresh.
-func (m *Manager) Health() Health { return *m.health.Load() }
+// Health returns the state of the last refresh, and of the store's push.
+func (m *Manager) Health() Health {
+	h := *m.health.Load()
+	if p := m.push.Load(); p != nil {
+		h.Pushing, h.PushErr = p.listening, p.err
+	}
+	return h
+}
 
 // Add validates w and stores it as a new window, stamped as created and
 // changed now by actor. It returns the stored window, with its new ID and
@@ -289,23 +323,86 @@ func (m *Manager) sync(ctx context.Context) error {
 	return m.load(ctx)
 }
 
-// Run refreshes the schedule, then follows the store until ctx is done:
-// every PollInterval it asks a [ChangeTracker] store whether anything
-// changed and reloads if so (a store without one is reloaded every time),
-// and it retries after a failure. Failures are logged and shown by Health;
-// they do not stop Run. Run returns nil when ctx is done. Run the loop in
-// one goroutine per Manager.
+// Run refreshes the schedule, then follows the store until ctx is done, and
+// returns nil then. Failures are logged and shown by Health; they do not
+// stop Run, which retries. Run the loop in one goroutine per Manager.
+//
+// With a store that pushes its changes ([ChangeNotifier]), Run listens and
+// reloads as soon as a change is pushed, or when listening (re)starts and
+// the revision moved meanwhile, so no change is missed; it compares
+// revisions every ResyncInterval as a safety net, and every PollInterval
+// while the push is down. Otherwise, every PollInterval, it asks a
+// [ChangeTracker] store whether anything changed and reloads if so (a
+// store without one is reloaded every time). The listener runs in a
+// goroutine of Run's own, which has ended when Run returns.
 func (m *Manager) Run(ctx context.Context) error {
-	t := m.clock.Ticker(m.poll)
-	defer t.Stop()
+	cn, ok := m.store.(ChangeNotifier)
+	if !ok {
+		return m.follow(ctx, nil)
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	pushed := make(chan error, 1)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		if err := cn.WatchChanges(ctx, func(err error) { latest(pushed, err) }); err != nil {
+			m.logger.Error("maintenance: change notifier stopped", "err", err)
+		}
+	}()
+	defer func() {
+		cancel()
+		<-done
+		m.push.Store(nil)
+	}()
+	return m.follow(ctx, pushed)
+}
+
+// follow is Run's loop: it syncs at once, then whenever pushed delivers (nil
+// for a pushed change, an error when the push went down) and on a timer:
+// every ResyncInterval while the push works, else every PollInterval.
+// pushed is nil for stores that do not push.
+func (m *Manager) follow(ctx context.Context, pushed <-chan error) error {
+	listening := false
 	for {
 		if err := m.sync(ctx); err != nil && ctx.Err() != nil {
 			return nil
 		}
+		wait := m.poll
+		if listening {
+			wait = m.resync
+		}
+		t := m.clock.Timer(wait)
 		select {
 		case <-ctx.Done():
+			t.Stop()
 			return nil
+		case err := <-pushed:
+			t.Stop()
+			if err != nil && listening {
+				m.logger.Warn("maintenance: change push is down, polling", "err", err)
+			}
+			if err == nil && !listening && m.push.Load() != nil {
+				m.logger.Info("maintenance: change push is back")
+			}
+			listening = err == nil
+			m.push.Store(&pushState{listening: listening, err: err})
 		case <-t.C:
+		}
+	}
+}
+
+// latest puts err into ch, a channel of capacity one, replacing what the
+// receiver has not taken yet: the receiver acts on the latest report only.
+func latest(ch chan error, err error) {
+	for {
+		select {
+		case ch <- err:
+			return
+		default:
+		}
+		select {
+		case <-ch:
+		default:
 		}
 	}
 }

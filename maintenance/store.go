@@ -47,3 +47,19 @@ type ChangeTracker interface {
 	// updated or deleted, by this process or any other sharing the store.
 	Revision(ctx context.Context) (int64, error)
 }
+
+// ChangeNotifier is implemented by stores that push word of their changes
+// as they happen, such as PostgreSQL with LISTEN/NOTIFY. [Manager.Run] then
+// reloads within milliseconds of a change made by any process, and polls
+// the [ChangeTracker] only as a slow safety net.
+type ChangeNotifier interface {
+	ChangeTracker
+	// WatchChanges listens for changes until ctx is done, then returns
+	// nil. It calls report(nil) each time listening starts or resumes
+	// (changes made while it was not listening were not announced: the
+	// caller compares revisions) and after every change to a window made
+	// by any process; it calls report with an error when listening fails,
+	// and tries again by itself. report is called from one goroutine at a
+	// time and must not block.
+	WatchChanges(ctx context.Context, report func(error)) error
+}
