@@ -73,7 +73,7 @@ type Manager struct {
 	refreshMu sync.Mutex                    // serializes loads, so an older load never replaces a newer one
 	health    atomic.Pointer[Health]
 	push      atomic.Pointer[pushState] // nil until Run listens to a ChangeNotifier
-	revision  int64 // store revision of the loaded schedule; guarded by refreshMu
+	revision  int64                     // store revision of the loaded schedule; guarded by refreshMu
 }
 
 // Health describes the Manager's last refresh of the schedule.
