@@ -9,6 +9,8 @@ import (
 	"io/fs"
 	"regexp"
 	"strconv"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/benbjohnson/clock"
@@ -68,20 +70,23 @@ type DB struct {
 	schema  string
 	clock   clock.Clock
 	windows *WindowStore
+
+	migrateMu sync.Mutex  // serializes the migrations of ready
+	migrated  atomic.Bool // whether ready succeeded
 }
 
 // schemaName is what Options.Schema accepts.
 var schemaName = regexp.MustCompile(`^[a-z_][a-z0-9_]{0,39}$`)
 
-// Open connects to the PostgreSQL database named by dsn (a URL such as
-// "postgres://user@host:5432/db?sslmode=disable", or a keyword/value
-// string; see pgx.ParseConfig), creates the schema of [Options.Schema] if
-// it is missing, and brings the sysmaint tables in it up to date with the
-// embedded migrations. Instances that open the same database at once
-// migrate one after the other, under an advisory lock, and end with one
-// schema. A database migrated by a newer build gives an error wrapping
-// [ErrSchemaNewer]. ctx bounds the connection and the migrations only.
-func Open(ctx context.Context, dsn string, opts *Options) (*DB, error) {
+// New returns the DB for the PostgreSQL database named by dsn (a URL such
+// as "postgres://user@host:5432/db?sslmode=disable", or a keyword/value
+// string; see pgx.ParseConfig). It does no I/O: the first operation of a
+// store connects, creates the schema of [Options.Schema] if it is missing
+// and brings the sysmaint tables in it up to date, and every later one
+// tries again until that succeeded. So a host may start while the database
+// is down: its [maintenance.Manager] reports the failures in its Health and
+// keeps trying. A bad DSN or Options give an error at once.
+func New(dsn string, opts *Options) (*DB, error) {
 	var o Options
 	if opts != nil {
 		o = *opts
@@ -90,7 +95,7 @@ func Open(ctx context.Context, dsn string, opts *Options) (*DB, error) {
 		o.Schema = DefaultSchema
 	}
 	if !schemaName.MatchString(o.Schema) {
-		return nil, fmt.Errorf("pgstore: open: Options.Schema %q is not a lower-case identifier of at most 40 bytes", o.Schema)
+		return nil, fmt.Errorf("pgstore: Options.Schema %q is not a lower-case identifier of at most 40 bytes", o.Schema)
 	}
 	if o.Clock == nil {
 		o.Clock = clock.New()
@@ -100,7 +105,7 @@ func Open(ctx context.Context, dsn string, opts *Options) (*DB, error) {
 	}
 	cfg, err := pgx.ParseConfig(dsn)
 	if err != nil {
-		return nil, fmt.Errorf("pgstore: open: %w", err)
+		return nil, fmt.Errorf("pgstore: %w", err)
 	}
 	cfg.RuntimeParams["search_path"] = quote(o.Schema)
 	if o.StatementTimeout > 0 {
@@ -111,12 +116,44 @@ func Open(ctx context.Context, dsn string, opts *Options) (*DB, error) {
 	if o.MaxOpenConns > 0 {
 		sdb.SetMaxOpenConns(o.MaxOpenConns)
 	}
-	if err := migrate(ctx, sdb, cfg, o.Schema); err != nil {
-		return nil, errors.Join(fmt.Errorf("pgstore: open: %w", err), sdb.Close())
-	}
 	d := &DB{db: sdb, cfg: cfg, schema: o.Schema, clock: o.Clock}
-	d.windows = &WindowStore{w: sqlcore.NewWindows(sdb, "pgstore"), db: d}
+	d.windows = &WindowStore{w: sqlcore.NewWindows(sdb, "pgstore", d.ready), db: d}
 	return d, nil
+}
+
+// Open is [New] followed by the connection and the migrations, so that a
+// database that cannot be reached or migrated is reported at once.
+// Instances that open the same database at once migrate one after the
+// other, under an advisory lock, and end with one schema. A database
+// migrated by a newer build gives an error wrapping [ErrSchemaNewer]. ctx
+// bounds the connection and the migrations only.
+func Open(ctx context.Context, dsn string, opts *Options) (*DB, error) {
+	d, err := New(dsn, opts)
+	if err != nil {
+		return nil, err
+	}
+	if err := d.ready(ctx); err != nil {
+		return nil, errors.Join(fmt.Errorf("pgstore: open: %w", err), d.db.Close())
+	}
+	return d, nil
+}
+
+// ready migrates the database unless that was done: the check before every
+// operation of the stores.
+func (d *DB) ready(ctx context.Context) error {
+	if d.migrated.Load() {
+		return nil
+	}
+	d.migrateMu.Lock()
+	defer d.migrateMu.Unlock()
+	if d.migrated.Load() {
+		return nil
+	}
+	if err := migrate(ctx, d.db, d.cfg, d.schema); err != nil {
+		return fmt.Errorf("prepare schema %s: %w", d.schema, err)
+	}
+	d.migrated.Store(true)
+	return nil
 }
 
 // migrationFS holds the schema: goose SQL files, one per step, applied in
@@ -186,7 +223,7 @@ func (d *DB) Windows() *WindowStore { return d.windows }
 // no state of its own: every call returns an equivalent store over the
 // same table.
 func (d *DB) Sessions() *SessionStore {
-	return &SessionStore{s: sqlcore.NewSessions(d.db, "pgstore")}
+	return &SessionStore{s: sqlcore.NewSessions(d.db, "pgstore", d.ready)}
 }
 
 // SQL returns the underlying connection pool, for hosts that keep tables of

@@ -132,7 +132,7 @@ func TestOpen_Refuses(t *testing.T) {
 			db, err := pgstore.Open(t.Context(), tt.dsn, &pgstore.Options{Schema: tt.schema})
 			require.Error(t, err)
 			assert.Nil(t, db)
-			assert.Contains(t, err.Error(), "pgstore: open")
+			assert.Contains(t, err.Error(), "pgstore: ")
 		})
 	}
 }

@@ -48,3 +48,14 @@ type execer interface {
 }
 
 func isNoRows(err error) bool { return errors.Is(err, sql.ErrNoRows) }
+
+// check returns ctx's error, or that of ready when it is not nil.
+func check(ctx context.Context, ready func(context.Context) error) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	if ready != nil {
+		return ready(ctx)
+	}
+	return nil
+}

@@ -13,9 +13,10 @@ import (
 // Sessions is a [session.Store] and [session.Counter] over the table
 // sysmaint_sessions. It is safe for concurrent use.
 type Sessions struct {
-	db  *sqlx.DB
-	pkg string
-	q   sessionQueries
+	db    *sqlx.DB
+	pkg   string
+	ready func(context.Context) error // see NewWindows
+	q     sessionQueries
 }
 
 // sessionQueries holds the statements of a Sessions, rebound for the
@@ -27,9 +28,10 @@ type sessionQueries struct {
 const sessionColumns = `id, kind, user_login, user_full_name, admin, remote_addr, user_agent,
 	created_at_ms, last_request_at_ms`
 
-// NewSessions returns the session store over db; pkg prefixes its errors.
-func NewSessions(db *sqlx.DB, pkg string) *Sessions {
-	return &Sessions{db: db, pkg: pkg, q: sessionQueries{
+// NewSessions returns the session store over db; pkg prefixes its errors
+// and ready is called before every operation, as for [NewWindows].
+func NewSessions(db *sqlx.DB, pkg string, ready func(context.Context) error) *Sessions {
+	return &Sessions{db: db, pkg: pkg, ready: ready, q: sessionQueries{
 		// ON CONFLICT DO NOTHING turns a duplicate ID into "no row
 		// inserted" without parsing driver errors.
 		insert: db.Rebind(`INSERT INTO sysmaint_sessions (` + sessionColumns + `)
@@ -88,7 +90,7 @@ func (s *Sessions) fail(ctx context.Context, op string, err error) error {
 // Create implements [session.Store].
 func (s *Sessions) Create(ctx context.Context, ss session.Session) error {
 	op := fmt.Sprintf("create session %q", ss.ID)
-	if err := ctx.Err(); err != nil {
+	if err := check(ctx, s.ready); err != nil {
 		return s.fail(ctx, op, err)
 	}
 	if err := ss.Validate(); err != nil {
@@ -109,7 +111,7 @@ func (s *Sessions) Create(ctx context.Context, ss session.Session) error {
 // Get implements [session.Store].
 func (s *Sessions) Get(ctx context.Context, id string) (session.Session, error) {
 	op := fmt.Sprintf("get session %q", id)
-	if err := ctx.Err(); err != nil {
+	if err := check(ctx, s.ready); err != nil {
 		return session.Session{}, s.fail(ctx, op, err)
 	}
 	var r sessionRow
@@ -122,7 +124,7 @@ func (s *Sessions) Get(ctx context.Context, id string) (session.Session, error) 
 // List implements [session.Store].
 func (s *Sessions) List(ctx context.Context) ([]session.Session, error) {
 	const op = "list sessions"
-	if err := ctx.Err(); err != nil {
+	if err := check(ctx, s.ready); err != nil {
 		return nil, s.fail(ctx, op, err)
 	}
 	var rows []sessionRow
@@ -139,7 +141,7 @@ func (s *Sessions) List(ctx context.Context) ([]session.Session, error) {
 // Touch implements [session.Store].
 func (s *Sessions) Touch(ctx context.Context, id string, at time.Time) error {
 	op := fmt.Sprintf("touch session %q", id)
-	if err := ctx.Err(); err != nil {
+	if err := check(ctx, s.ready); err != nil {
 		return s.fail(ctx, op, err)
 	}
 	if err := execOne(ctx, s.db, s.q.touch, ToMS(at), id); err != nil {
@@ -151,7 +153,7 @@ func (s *Sessions) Touch(ctx context.Context, id string, at time.Time) error {
 // Delete implements [session.Store].
 func (s *Sessions) Delete(ctx context.Context, id string) error {
 	op := fmt.Sprintf("delete session %q", id)
-	if err := ctx.Err(); err != nil {
+	if err := check(ctx, s.ready); err != nil {
 		return s.fail(ctx, op, err)
 	}
 	if err := execOne(ctx, s.db, s.q.delete, id); err != nil {
@@ -165,7 +167,7 @@ func (s *Sessions) Delete(ctx context.Context, id string) error {
 // of keepID tells "nothing else to remove" from "keepID unknown".
 func (s *Sessions) DeleteAllExcept(ctx context.Context, keepID string) (int, error) {
 	op := fmt.Sprintf("delete sessions except %q", keepID)
-	if err := ctx.Err(); err != nil {
+	if err := check(ctx, s.ready); err != nil {
 		return 0, s.fail(ctx, op, err)
 	}
 	if keepID == "" {
@@ -190,7 +192,7 @@ func (s *Sessions) DeleteAllExcept(ctx context.Context, keepID string) (int, err
 // DeleteNonAdmin implements [session.Store] with one DELETE.
 func (s *Sessions) DeleteNonAdmin(ctx context.Context) (int, error) {
 	const op = "delete non-admin sessions"
-	if err := ctx.Err(); err != nil {
+	if err := check(ctx, s.ready); err != nil {
 		return 0, s.fail(ctx, op, err)
 	}
 	n, err := execN(ctx, s.db, s.q.deleteNonAdmin)
@@ -204,7 +206,7 @@ func (s *Sessions) DeleteNonAdmin(ctx context.Context) (int, error) {
 // leaves the database.
 func (s *Sessions) Counts(ctx context.Context) (session.Counts, error) {
 	const op = "count sessions"
-	if err := ctx.Err(); err != nil {
+	if err := check(ctx, s.ready); err != nil {
 		return session.Counts{}, s.fail(ctx, op, err)
 	}
 	var c struct {

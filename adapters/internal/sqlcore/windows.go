@@ -14,9 +14,10 @@ import (
 // table sysmaint_windows, whose revision triggers keep in
 // sysmaint_windows_revision. It is safe for concurrent use.
 type Windows struct {
-	db  *sqlx.DB
-	pkg string // error prefix: the adapter's package name
-	q   windowQueries
+	db    *sqlx.DB
+	pkg   string                      // error prefix: the adapter's package name
+	ready func(context.Context) error // called before each operation; nil for none
+	q     windowQueries
 }
 
 // windowQueries holds the statements of a Windows, rebound for the driver
@@ -29,8 +30,11 @@ const windowColumns = `id, start_ms, stop_ms, comment, login_message, show_login
 	notify_message, validity, lead_ms, created_at_ms, created_by, changed_at_ms, changed_by, version`
 
 // NewWindows returns the window store over db; pkg prefixes its errors.
-func NewWindows(db *sqlx.DB, pkg string) *Windows {
-	return &Windows{db: db, pkg: pkg, q: windowQueries{
+// ready, when not nil, is called before every operation (to migrate a
+// database lazily, or to check that it is still the one opened); its error
+// is returned, wrapped with the operation, and nothing is done.
+func NewWindows(db *sqlx.DB, pkg string, ready func(context.Context) error) *Windows {
+	return &Windows{db: db, pkg: pkg, ready: ready, q: windowQueries{
 		insert: db.Rebind(`INSERT INTO sysmaint_windows (start_ms, stop_ms, comment, login_message,
 			show_login_message, notify_message, validity, lead_ms, created_at_ms, created_by,
 			changed_at_ms, changed_by, version)
@@ -100,10 +104,14 @@ func (s *Windows) fail(ctx context.Context, op string, err error) error {
 	return fail(ctx, s.pkg, op, err, maintenance.ErrNotFound)
 }
 
+// check returns ctx's error, or that of ready: what stops an operation
+// before it starts.
+func (s *Windows) check(ctx context.Context) error { return check(ctx, s.ready) }
+
 // Create implements [maintenance.Store].
 func (s *Windows) Create(ctx context.Context, w maintenance.Window) (maintenance.Window, error) {
 	const op = "create window"
-	if err := ctx.Err(); err != nil {
+	if err := s.check(ctx); err != nil {
 		return maintenance.Window{}, s.fail(ctx, op, err)
 	}
 	w = w.Normalize()
@@ -122,7 +130,7 @@ func (s *Windows) Create(ctx context.Context, w maintenance.Window) (maintenance
 // Get implements [maintenance.Store].
 func (s *Windows) Get(ctx context.Context, id int64) (maintenance.Window, error) {
 	op := fmt.Sprintf("get window %d", id)
-	if err := ctx.Err(); err != nil {
+	if err := s.check(ctx); err != nil {
 		return maintenance.Window{}, s.fail(ctx, op, err)
 	}
 	var r windowRow
@@ -137,7 +145,7 @@ func (s *Windows) Get(ctx context.Context, id int64) (maintenance.Window, error)
 // tells an unknown ID from a stale Version.
 func (s *Windows) Update(ctx context.Context, w maintenance.Window) (maintenance.Window, error) {
 	op := fmt.Sprintf("update window %d", w.ID)
-	if err := ctx.Err(); err != nil {
+	if err := s.check(ctx); err != nil {
 		return maintenance.Window{}, s.fail(ctx, op, err)
 	}
 	w = w.Normalize()
@@ -163,7 +171,7 @@ func (s *Windows) Update(ctx context.Context, w maintenance.Window) (maintenance
 // Delete implements [maintenance.Store].
 func (s *Windows) Delete(ctx context.Context, id int64) error {
 	op := fmt.Sprintf("delete window %d", id)
-	if err := ctx.Err(); err != nil {
+	if err := s.check(ctx); err != nil {
 		return s.fail(ctx, op, err)
 	}
 	if err := execOne(ctx, s.db, s.q.delete, id); err != nil {
@@ -175,7 +183,7 @@ func (s *Windows) Delete(ctx context.Context, id int64) error {
 // List implements [maintenance.Store].
 func (s *Windows) List(ctx context.Context, validity ...maintenance.Validity) ([]maintenance.Window, error) {
 	const op = "list windows"
-	if err := ctx.Err(); err != nil {
+	if err := s.check(ctx); err != nil {
 		return nil, s.fail(ctx, op, err)
 	}
 	q, args := s.q.list, []any(nil)
@@ -206,7 +214,7 @@ func (s *Windows) List(ctx context.Context, validity ...maintenance.Validity) ([
 // changes made through any connection or process.
 func (s *Windows) Revision(ctx context.Context) (int64, error) {
 	const op = "read revision"
-	if err := ctx.Err(); err != nil {
+	if err := s.check(ctx); err != nil {
 		return 0, s.fail(ctx, op, err)
 	}
 	var rev int64
