@@ -47,12 +47,12 @@ func NewSessions(db *sqlx.DB, pkg string, ready func(context.Context) error) *Se
 		deleteExcept: db.Rebind(`DELETE FROM sysmaint_sessions WHERE id <> ?
 			AND EXISTS (SELECT 1 FROM sysmaint_sessions WHERE id = ?)`),
 		deleteNonAdmin: db.Rebind(`DELETE FROM sysmaint_sessions WHERE admin = FALSE`),
-		counts: db.Rebind(`SELECT COUNT(*) AS all_sessions,
-			COUNT(CASE WHEN kind = 1 THEN 1 END) AS agents,
-			COUNT(CASE WHEN kind = 2 THEN 1 END) AS customers,
-			COUNT(DISTINCT CASE WHEN kind = 1 THEN user_login END) AS unique_agents,
-			COUNT(DISTINCT CASE WHEN kind = 2 THEN user_login END) AS unique_customers
-			FROM sysmaint_sessions`),
+		// Sessions and distinct logins per kind, grouped by (kind, login)
+		// first: a hash aggregate that both engines run in one pass (and
+		// PostgreSQL in parallel), where COUNT(DISTINCT ...) would sort.
+		counts: db.Rebind(`SELECT kind, CAST(SUM(n) AS BIGINT) AS sessions, COUNT(*) AS logins
+			FROM (SELECT kind, user_login, COUNT(*) AS n FROM sysmaint_sessions GROUP BY kind, user_login) AS g
+			GROUP BY kind`),
 	}}
 }
 
@@ -209,15 +209,23 @@ func (s *Sessions) Counts(ctx context.Context) (session.Counts, error) {
 	if err := check(ctx, s.ready); err != nil {
 		return session.Counts{}, s.fail(ctx, op, err)
 	}
-	var c struct {
-		All             int `db:"all_sessions"`
-		Agents          int `db:"agents"`
-		Customers       int `db:"customers"`
-		UniqueAgents    int `db:"unique_agents"`
-		UniqueCustomers int `db:"unique_customers"`
+	var rows []struct {
+		Kind     int64 `db:"kind"`
+		Sessions int   `db:"sessions"`
+		Logins   int   `db:"logins"`
 	}
-	if err := s.db.GetContext(ctx, &c, s.q.counts); err != nil {
+	if err := s.db.SelectContext(ctx, &rows, s.q.counts); err != nil {
 		return session.Counts{}, s.fail(ctx, op, err)
 	}
-	return session.Counts(c), nil
+	var c session.Counts
+	for _, r := range rows {
+		c.All += r.Sessions
+		switch session.Kind(r.Kind) {
+		case session.Agent:
+			c.Agents, c.UniqueAgents = r.Sessions, r.Logins
+		case session.Customer:
+			c.Customers, c.UniqueCustomers = r.Sessions, r.Logins
+		}
+	}
+	return c, nil
 }
