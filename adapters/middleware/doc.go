@@ -76,13 +76,52 @@
 // # Lockout
 //
 // [Lockout] is opt-in: while a window is active it answers 503 Service
-// Unavailable to everyone but admins and allowed paths, with Retry-After
+// Unavailable to everyone but admins and allowed requests, with Retry-After
 // computed from the end of the current maintenance ([maintenance.Status.End],
 // which spans chained windows), Cache-Control: no-store, and a body in HTML
-// or JSON by the Accept header. Allowed paths are matched on the cleaned
-// path at segment boundaries, so "/login/../admin" is "/admin" and
-// "/loginx" is not under "/login". Allow the login page, or admins who are
+// or JSON by the Accept header. Allow the login page, or admins who are
 // not logged in cannot log in.
+//
+// The allow list ([LockoutOptions.Allow]) holds http.ServeMux patterns and
+// means what they mean on a ServeMux: a request is allowed when a ServeMux
+// holding the patterns would route it to one of them.
+//
+//	"/healthz"            that path only: not "/healthz/", "/healthz/x", "/HEALTHZ"
+//	"/static/"            "/static/" and everything under it; not "/static"
+//	"/{$}"                the root only
+//	"/items/{id}"         "/items/7", not "/items/7/edit"
+//	"GET /login"          GET and HEAD of "/login", not POST
+//	"status.example.com/" every path on that host
+//	"/"                   every path, as on ServeMux: nothing is locked out
+//
+// An entry without a "/" is refused; one whose first "/" comes after other
+// text names a host, as on ServeMux ("api/status" is "/status" on host
+// "api"). A blank entry opens nothing. An invalid entry panics when the
+// middleware is built, naming it.
+//
+// A security check must decide on what the next component acts on: the
+// allow list must never let through a path the router reads otherwise.
+// http.ServeMux routes on the escaped path and unescapes each segment; chi
+// routes on r.URL.RawPath when it is set and on r.URL.Path otherwise;
+// handlers read the decoded r.URL.Path. These agree only on a path in
+// canonical form, so the allow list matches only such a path:
+//
+//   - it begins with "/" (a request for "*" or a CONNECT to a host:port
+//     is never allowed);
+//   - its percent-encodings are those net/url makes for the decoded path
+//     (r.URL.RawPath is empty or holds no "%"): an encoded slash ("%2F"),
+//     an encoded dot ("%2e"), lower-case hex ("%c3%a9") or an encoded
+//     letter ("%68") is not canonical;
+//   - it has no empty segment ("//"), no "." or ".." segment, also with
+//     ";parameters" ("..;", which some servers behind a proxy read as
+//     ".."), and no backslash or control character, written or encoded.
+//
+// A path in any other form ("/admin/..%2Fhealthz", "/static/../admin",
+// "//healthz") is locked out like any path not allowed (503, or on to the
+// handler for an admin); ServeMux would redirect most of them to their
+// clean form, and the clean form is allowed when a pattern matches it.
+// Lockout decides on r as it receives it, so put it in front of the router
+// whose paths the patterns name, after anything that rewrites the path.
 //
 // # Sessions
 //

@@ -161,43 +161,6 @@ func TestLockout_Viewer(t *testing.T) {
 	assert.Contains(t, rec.Body.String(), "Wir führen planmäßige Wartungsarbeiten durch.")
 }
 
-func TestLockout_Allow(t *testing.T) {
-	allow := []string{"/login", "/healthz", "/static/", "api/status"}
-	tests := []struct {
-		path string
-		want int
-	}{
-		{"/login", http.StatusOK},
-		{"/login/", http.StatusOK},
-		{"/login/reset", http.StatusOK},
-		{"/loginx", http.StatusServiceUnavailable},
-		{"/login/../admin", http.StatusServiceUnavailable},
-		{"/login/./x/../../admin", http.StatusServiceUnavailable},
-		{"/static/../login", http.StatusOK},
-		{"//login", http.StatusOK},
-		{"/healthz", http.StatusOK},
-		{"/healthz/live", http.StatusOK},
-		{"/healthzz", http.StatusServiceUnavailable},
-		{"/static", http.StatusOK},
-		{"/static/app.css", http.StatusOK},
-		{"/staticfiles/app.css", http.StatusServiceUnavailable},
-		{"/api/status", http.StatusOK},
-		{"/api", http.StatusServiceUnavailable},
-		{"/", http.StatusServiceUnavailable},
-		{"/admin", http.StatusServiceUnavailable},
-		{"/LOGIN", http.StatusServiceUnavailable},
-	}
-	m, _ := newManager(t, at(12, 30), window(at(12, 0), at(14, 0)))
-	h := middleware.Lockout(m, &middleware.LockoutOptions{Allow: allow})(&okHandler{})
-	for _, tt := range tests {
-		t.Run(tt.path, func(t *testing.T) {
-			req := httptest.NewRequest(http.MethodGet, "/", nil)
-			req.URL.Path = tt.path // as a router that does not clean paths sees it
-			assert.Equal(t, tt.want, serve(h, req).Code)
-		})
-	}
-}
-
 func TestLockout_AllowRootAndEmpty(t *testing.T) {
 	tests := []struct {
 		name  string
@@ -288,66 +251,4 @@ func TestLockout_Methods(t *testing.T) {
 
 func TestLockout_PanicsOnNil(t *testing.T) {
 	assert.PanicsWithValue(t, "middleware: Lockout: nil *maintenance.Manager", func() { middleware.Lockout(nil, nil) })
-}
-
-// FuzzLockout checks, for any path and Accept header, that an allowed path
-// reaches the handler, every other one gets a well-formed 503, and nothing
-// panics.
-func FuzzLockout(f *testing.F) {
-	for _, seed := range [][2]string{
-		{"/login", ""}, {"/loginx", "application/json"}, {"/login/../admin", "*/*"},
-		{"", "text/html;q=0.5, application/json"}, {"/static//x/./y", "application/*;q=0.3,text/*;q=0.3"},
-		{"login", ";q=,,;"}, {"/login/..", "application/json;q=1e400"},
-	} {
-		f.Add(seed[0], seed[1])
-	}
-	m, _ := newManager(f, at(12, 30), window(at(12, 0), at(14, 0)))
-	h := middleware.Lockout(m, &middleware.LockoutOptions{Allow: []string{"/login", "/static/"}})(&okHandler{})
-	f.Fuzz(func(t *testing.T, p, accept string) {
-		req := httptest.NewRequest(http.MethodGet, "/", nil)
-		req.URL.Path = p
-		req.Header.Set("Accept", accept)
-		rec := serve(h, req)
-
-		if refAllowed(p, "/login") || refAllowed(p, "/static") {
-			assert.Equal(t, http.StatusOK, rec.Code)
-			return
-		}
-		require.Equal(t, http.StatusServiceUnavailable, rec.Code)
-		assert.Equal(t, "5400", rec.Header().Get("Retry-After"))
-		if rec.Header().Get("Content-Type") == "application/json" {
-			var body lockoutBody
-			require.NoError(t, json.Unmarshal(rec.Body.Bytes(), &body))
-			assert.Equal(t, int64(5400), body.RetryAfter)
-		} else {
-			assert.True(t, strings.HasPrefix(rec.Body.String(), "<!DOCTYPE html>"))
-		}
-	})
-}
-
-// refAllowed is the allow rule, written out naively: resolve the path's
-// segments, then compare them with the prefix's.
-func refAllowed(p, prefix string) bool {
-	var segs []string
-	for s := range strings.SplitSeq(p, "/") {
-		switch s {
-		case "", ".":
-		case "..":
-			if len(segs) > 0 {
-				segs = segs[:len(segs)-1]
-			}
-		default:
-			segs = append(segs, s)
-		}
-	}
-	want := strings.Split(strings.Trim(prefix, "/"), "/")
-	if len(segs) < len(want) {
-		return false
-	}
-	for i := range want {
-		if segs[i] != want[i] {
-			return false
-		}
-	}
-	return true
 }
