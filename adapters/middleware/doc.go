@@ -1,6 +1,6 @@
 // Package middleware connects sysmaint to a host's net/http stack: the
 // maintenance banner in the request context ([Banner], [NoticeFromContext]),
-// the login rule in front of the login handler ([LoginGate]), an optional
+// the login rule in front of the login handler ([LoginGateWith]), an optional
 // 503 lockout ([Lockout]) and optional ending of existing non-admin
 // sessions ([EndSessions]). [Maintenance] does the work of Banner, Lockout
 // and EndSessions in one middleware, reading the clock once per request:
@@ -21,7 +21,7 @@
 //		Allow:   []string{"/login", "/healthz", "/static/"},
 //		IsAdmin: isAdmin,
 //	})
-//	gate := middleware.LoginGate(m, texts, identify, refuse)
+//	gate := middleware.LoginGateWith(m, identify, &middleware.LoginGateOptions{Texts: texts, Refuse: refuse})
 //
 //	// net/http
 //	mux := http.NewServeMux()
@@ -48,15 +48,15 @@
 //		Lockout: &middleware.LockoutOptions{Allow: []string{"/login", "/healthz"}, IsAdmin: isAdmin},
 //	}))
 //
-// Wrap only the login handler (its POST) in LoginGate.
+// Wrap only the login handler (its POST) in the login gate.
 //
 // # Hot path
 //
 // When no window is active or upcoming, each middleware reads the Manager's
 // status (a clock read, an atomic load and two integer comparisons) and
 // calls next with the request unchanged: no callback is called, no context
-// is made, nothing is allocated. LoginGate does not even read the status for
-// requests other than POST. The clock read is the dearest part: some 55 ns
+// is made, nothing is allocated. The login gate does not even read the
+// status for requests other than POST. The clock read is the dearest part: some 55 ns
 // on virtual machines whose time.Now is not served by the vDSO, against a
 // few nanoseconds for the rest, so stacking Banner, Lockout and EndSessions
 // pays it three times and [Maintenance] once. BenchmarkMiddleware measures
@@ -64,14 +64,30 @@
 //
 // # Login gate
 //
-// During a window, LoginGate has the host check the credentials of a login
-// POST ([IdentifyFunc], without side effects) and applies the rule before
-// the host's login handler runs, so a refused user leaves no trace of a
-// successful login (Znuny reset the failed-login counter even for refused
-// users). Maintenance admins pass; every other agent and every customer is
-// refused with the translated refusal text ([notify.Texts.LoginRefused]),
-// through the host's [RefuseFunc]. Bad credentials go on to the login
-// handler, which fails them as usual.
+// During a window, [LoginGateWith] has the host check the credentials of a
+// login POST ([IdentifyFunc], without side effects) and applies the rule
+// before the host's login handler runs, so a refused user leaves no trace
+// of a successful login (Znuny reset the failed-login counter even for
+// refused users). Maintenance admins pass; every other agent and every
+// customer is refused with the translated refusal text
+// ([notify.Texts.LoginRefused]), through the host's [RefuseFunc].
+//
+// A request identify cannot identify is refused too: the gate fails
+// closed, because it cannot apply the rule to a user it cannot see, and a
+// login handler that also logs in users of an external backend (LDAP, SSO)
+// would otherwise let them all in during maintenance. A host whose identify
+// sees every user its login handler accepts may set
+// [LoginGateOptions.PassUnidentified], so that bad credentials reach the
+// login handler, which fails and counts them as usual; [LoginGate], the
+// older constructor, always does so.
+//
+// Instead of a gate, a host may apply the rule in its own login handler:
+// authenticate the user, then call [maintenance.Manager.CheckLogin] with
+// the principal before recording the login, and on a
+// [maintenance.LoginRefusedError] show [notify.Texts.LoginRefused] and
+// record nothing (see the example "LoginHandler"). This is the surest way
+// when users come from several backends: the rule then runs on exactly the
+// principal the handler logs in.
 //
 // # Lockout
 //
