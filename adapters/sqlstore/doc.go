@@ -1,5 +1,7 @@
 // Package sqlstore keeps the sysmaint stores in a SQLite file, through
-// github.com/jmoiron/sqlx and github.com/mattn/go-sqlite3 (cgo).
+// github.com/jmoiron/sqlx and github.com/mattn/go-sqlite3. go-sqlite3 is
+// cgo: building needs a C compiler (gcc) and CGO_ENABLED=1; a program built
+// without cgo fails in [Open] with an error saying so.
 //
 // [Open] opens the file and brings its schema up to date; [DB.Windows]
 // returns the [maintenance.Store] of maintenance windows, which also

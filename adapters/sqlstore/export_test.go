@@ -9,3 +9,6 @@ import "context"
 func OpenWithDSNHook(ctx context.Context, path string, opts *Options, hook func(dsn string) string) (*DB, error) {
 	return open(ctx, path, opts, hook)
 }
+
+// NeedsCgo is needsCgo.
+var NeedsCgo = needsCgo

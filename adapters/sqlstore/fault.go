@@ -1,5 +1,7 @@
 package sqlstore
 
+import "fmt"
+
 // fault is what an error returned by the driver means beyond the
 // statement that got it.
 type fault int
@@ -15,3 +17,9 @@ const (
 	// I/O error, a damaged file, ...); it is discarded.
 	faultConn
 )
+
+// needsCgo wraps err, the error go-sqlite3 returns for every connection
+// when the program was built without cgo, with what to do about it.
+func needsCgo(err error) error {
+	return fmt.Errorf("sqlstore: SQLite needs cgo: install a C compiler (gcc) and build with CGO_ENABLED=1 (%w)", err)
+}

@@ -5,5 +5,6 @@ package sqlstore
 // faultOf knows no fault without cgo: no connection ever opens.
 func faultOf(error) fault { return faultNone }
 
-// driverError returns the error of opening a connection as it is.
-func driverError(err error) error { return err }
+// driverError explains go-sqlite3's stub error: built without cgo, it
+// cannot open any file.
+func driverError(err error) error { return needsCgo(err) }
