@@ -2,6 +2,7 @@ package maintenance
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"sync"
@@ -57,6 +58,10 @@ type Options struct {
 // active window never disappears because the database went away; the error
 // is logged, shown by [Manager.Health] and retried.
 //
+// Writes that the store fails (not those it refuses: see [Health.WriteErr])
+// are shown by Health too, until a write succeeds or, for a store that is
+// a [Checker], until Run finds the store writable again.
+//
 // A Manager is safe for concurrent use.
 type Manager struct {
 	store  Store
@@ -72,11 +77,13 @@ type Manager struct {
 	changed   atomic.Pointer[chan struct{}] // closed when sched is replaced
 	refreshMu sync.Mutex                    // serializes loads, so an older load never replaces a newer one
 	health    atomic.Pointer[Health]
-	push      atomic.Pointer[pushState] // nil until Run listens to a ChangeNotifier
-	revision  int64                     // store revision of the loaded schedule; guarded by refreshMu
+	healthMu  sync.Mutex // serializes updates of health
+	failures  uint64     // counts failed writes; guarded by healthMu
+	revision  int64      // store revision of the loaded schedule; guarded by refreshMu
 }
 
-// Health describes the Manager's last refresh of the schedule.
+// Health describes the Manager's last refresh of the schedule and its
+// last write.
 type Health struct {
 	// Loaded reports whether a schedule has been loaded from the store at
 	// least once. Until then the schedule is empty.
@@ -89,17 +96,37 @@ type Health struct {
 	FailedAt time.Time
 	// Pushing reports whether the store pushes its changes to Run right
 	// now: it is a [ChangeNotifier] and its listener is connected. False
-	// for stores that do not push, and before Run starts.
+	// for stores that do not push, and while Run is not running.
 	Pushing bool
 	// PushErr is why the store's push is down, nil while it works; Run
 	// polls every PollInterval meanwhile.
 	PushErr error
+	// WriteErr is the error of the last write through the Manager (Add,
+	// Update, Delete) that the store failed: a database that is read-only,
+	// gone or unreachable. A write the store refused for its own sake is
+	// not a failure: ErrNotFound, ErrConflict, a *ValidationError, or any
+	// error while the caller's context is done. WriteErr is cleared by the
+	// next successful write through the Manager and, when the store is a
+	// [Checker], by Run as soon as the store's Check passes.
+	WriteErr error
+	// WriteFailedAt is when WriteErr happened; zero when WriteErr is nil.
+	WriteFailedAt time.Time
 }
 
-// pushState is what Run last heard from a ChangeNotifier.
-type pushState struct {
-	listening bool
-	err       error
+// OK reports whether the schedule is loaded, its last refresh succeeded
+// and no write has failed since the last success: what a health endpoint
+// answers.
+func (h Health) OK() bool { return h.Loaded && h.Err == nil && h.WriteErr == nil }
+
+// Checker is implemented by stores that can tell whether they take writes
+// now, without changing anything. After a write through the Manager
+// failed, [Manager.Run] calls Check at every poll and clears
+// [Health.WriteErr] once it returns nil, so health heals with the store
+// even when nobody writes.
+type Checker interface {
+	// Check returns nil when a write would be taken now, or the error
+	// that stops it.
+	Check(ctx context.Context) error
 }
 
 // New returns a Manager over store with an empty schedule. It does no I/O
@@ -186,13 +213,64 @@ func (m *Manager) StatusAt(t time.Time) Status { return m.sched.Load().At(t) }
 // Schedule returns the schedule in force.
 func (m *Manager) Schedule() *Schedule { return m.sched.Load() }
 
-// Health returns the state of the last refresh, and of the store's push.
-func (m *Manager) Health() Health {
-	h := *m.health.Load()
-	if p := m.push.Load(); p != nil {
-		h.Pushing, h.PushErr = p.listening, p.err
+// Health returns the state of the last refresh and of the last write.
+func (m *Manager) Health() Health { return *m.health.Load() }
+
+// updateHealth replaces the health with a copy changed by f.
+func (m *Manager) updateHealth(f func(h *Health)) (prev Health) {
+	m.healthMu.Lock()
+	defer m.healthMu.Unlock()
+	prev = *m.health.Load()
+	h := prev
+	f(&h)
+	m.health.Store(&h)
+	return prev
+}
+
+// noteWrite records the outcome of a write through the store (see
+// [Health.WriteErr]).
+func (m *Manager) noteWrite(ctx context.Context, err error) {
+	var ve *ValidationError
+	switch {
+	case err == nil:
+		if prev := m.updateHealth(func(h *Health) { h.WriteErr, h.WriteFailedAt = nil, time.Time{} }); prev.WriteErr != nil {
+			m.logger.Info("maintenance: store writes recovered")
+		}
+	case errors.Is(err, ErrNotFound), errors.Is(err, ErrConflict), errors.As(err, &ve), ctx.Err() != nil:
+		// refused, not failed
+	default:
+		now := m.clock.Now()
+		if prev := m.updateHealth(func(h *Health) {
+			h.WriteErr, h.WriteFailedAt = err, now
+			m.failures++
+		}); prev.WriteErr == nil {
+			m.logger.Error("maintenance: store write failed", "err", err)
+		}
 	}
-	return h
+}
+
+// checkWrites asks a Checker store whether writes heal, when the last
+// write failed. A write that fails while Check runs is kept.
+func (m *Manager) checkWrites(ctx context.Context) {
+	c, ok := m.store.(Checker)
+	if !ok {
+		return
+	}
+	m.healthMu.Lock()
+	failed, seen := m.health.Load().WriteErr != nil, m.failures
+	m.healthMu.Unlock()
+	if !failed || c.Check(ctx) != nil {
+		return
+	}
+	cleared := false
+	m.updateHealth(func(h *Health) {
+		if m.failures == seen && h.WriteErr != nil {
+			h.WriteErr, h.WriteFailedAt, cleared = nil, time.Time{}, true
+		}
+	})
+	if cleared {
+		m.logger.Info("maintenance: store writes recovered")
+	}
 }
 
 // Add validates w and stores it as a new window, stamped as created and
@@ -209,6 +287,7 @@ func (m *Manager) Add(ctx context.Context, w Window, actor string) (Window, erro
 		return Window{}, err
 	}
 	stored, err := m.store.Create(ctx, w)
+	m.noteWrite(ctx, err)
 	if err != nil {
 		return Window{}, fmt.Errorf("maintenance: add window: %w", err)
 	}
@@ -236,6 +315,7 @@ func (m *Manager) Update(ctx context.Context, w Window, actor string) (Window, e
 		return Window{}, err
 	}
 	stored, err := m.store.Update(ctx, w)
+	m.noteWrite(ctx, err)
 	if err != nil {
 		return Window{}, fmt.Errorf("maintenance: update window %d: %w", w.ID, err)
 	}
@@ -246,7 +326,9 @@ func (m *Manager) Update(ctx context.Context, w Window, actor string) (Window, e
 // Delete removes the window with the given ID, or returns an error wrapping
 // ErrNotFound. An active window may be deleted: maintenance ends at once.
 func (m *Manager) Delete(ctx context.Context, id int64) error {
-	if err := m.store.Delete(ctx, id); err != nil {
+	err := m.store.Delete(ctx, id)
+	m.noteWrite(ctx, err)
+	if err != nil {
 		return fmt.Errorf("maintenance: delete window %d: %w", id, err)
 	}
 	m.refreshAfterWrite(ctx)
@@ -286,7 +368,10 @@ func (m *Manager) load(ctx context.Context) error {
 			if tracked {
 				m.revision = rev
 			}
-			prev := m.health.Swap(&Health{Loaded: true, LoadedAt: m.clock.Now()})
+			now := m.clock.Now()
+			prev := m.updateHealth(func(h *Health) {
+				h.Loaded, h.LoadedAt, h.Err, h.FailedAt = true, now, nil, time.Time{}
+			})
 			if prev.Err != nil {
 				m.logger.Info("maintenance: schedule refreshed after failure", "windows", len(ws))
 			}
@@ -294,8 +379,8 @@ func (m *Manager) load(ctx context.Context) error {
 		}
 	}
 	err = fmt.Errorf("maintenance: refresh schedule: %w", err)
-	prev := m.health.Load()
-	m.health.Store(&Health{Loaded: prev.Loaded, LoadedAt: prev.LoadedAt, Err: err, FailedAt: m.clock.Now()})
+	now := m.clock.Now()
+	m.updateHealth(func(h *Health) { h.Err, h.FailedAt = err, now })
 	m.logger.Error("maintenance: keeping the last good schedule", "err", err)
 	return err
 }
@@ -335,6 +420,9 @@ func (m *Manager) sync(ctx context.Context) error {
 // [ChangeTracker] store whether anything changed and reloads if so (a
 // store without one is reloaded every time). The listener runs in a
 // goroutine of Run's own, which has ended when Run returns.
+//
+// After a write through the Manager failed, Run also asks a [Checker] store
+// at every wake-up whether writes heal (see [Health.WriteErr]).
 func (m *Manager) Run(ctx context.Context) error {
 	cn, ok := m.store.(ChangeNotifier)
 	if !ok {
@@ -352,7 +440,7 @@ func (m *Manager) Run(ctx context.Context) error {
 	defer func() {
 		cancel()
 		<-done
-		m.push.Store(nil)
+		m.updateHealth(func(h *Health) { h.Pushing, h.PushErr = false, nil })
 	}()
 	return m.follow(ctx, pushed)
 }
@@ -367,6 +455,7 @@ func (m *Manager) follow(ctx context.Context, pushed <-chan error) error {
 		if err := m.sync(ctx); err != nil && ctx.Err() != nil {
 			return nil
 		}
+		m.checkWrites(ctx)
 		wait := m.poll
 		if listening {
 			wait = m.resync
@@ -381,11 +470,11 @@ func (m *Manager) follow(ctx context.Context, pushed <-chan error) error {
 			if err != nil && listening {
 				m.logger.Warn("maintenance: change push is down, polling", "err", err)
 			}
-			if err == nil && !listening && m.push.Load() != nil {
+			prev := m.updateHealth(func(h *Health) { h.Pushing, h.PushErr = err == nil, err })
+			if err == nil && prev.PushErr != nil {
 				m.logger.Info("maintenance: change push is back")
 			}
 			listening = err == nil
-			m.push.Store(&pushState{listening: listening, err: err})
 		case <-t.C:
 		}
 	}

@@ -78,3 +78,40 @@ func BenchmarkMiddleware(b *testing.B) {
 	b.Run("combined", func(b *testing.B) { run(b, combined(b, mocked, trivial), http.MethodGet) })
 	b.Run("real-clock/combined", func(b *testing.B) { run(b, combined(b, real, trivial), http.MethodGet) })
 }
+
+// headerWriter is a ResponseWriter that keeps the header map and discards
+// the rest, for benchmarks of answers that set headers.
+type headerWriter struct{ h http.Header }
+
+func (w headerWriter) Header() http.Header       { return w.h }
+func (headerWriter) Write(b []byte) (int, error) { return len(b), nil }
+func (headerWriter) WriteHeader(int)             {}
+
+// BenchmarkLockout_Window measures the lockout during a window: a request
+// the allow list lets through (exact pattern, subtree pattern), one from an
+// admin on a path not allowed (the allow check fails, then IsAdmin), and
+// one locked out (the 503 written).
+func BenchmarkLockout_Window(b *testing.B) {
+	m, _ := newManager(b, at(12, 30), window(at(12, 0), at(14, 0)))
+	trivial := http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { w.WriteHeader(http.StatusNoContent) })
+	h := middleware.Lockout(m, &middleware.LockoutOptions{
+		Allow:   []string{"/login", "/healthz", "/static/", "GET /api/status"},
+		IsAdmin: func(r *http.Request) bool { return r.Header.Get("X-Admin") != "" },
+	})(trivial)
+	run := func(b *testing.B, path string, admin bool) {
+		req := httptest.NewRequest(http.MethodGet, path, nil)
+		if admin {
+			req.Header.Set("X-Admin", "1")
+		}
+		w := headerWriter{h: http.Header{}}
+		b.ReportAllocs()
+		for b.Loop() {
+			clear(w.h)
+			h.ServeHTTP(w, req)
+		}
+	}
+	b.Run("allowed-exact", func(b *testing.B) { run(b, "/healthz", false) })
+	b.Run("allowed-subtree", func(b *testing.B) { run(b, "/static/css/app.css", false) })
+	b.Run("admin", func(b *testing.B) { run(b, "/tickets/42", true) })
+	b.Run("locked-out", func(b *testing.B) { run(b, "/tickets/42", false) })
+}

@@ -1,6 +1,6 @@
 // Package middleware connects sysmaint to a host's net/http stack: the
 // maintenance banner in the request context ([Banner], [NoticeFromContext]),
-// the login rule in front of the login handler ([LoginGate]), an optional
+// the login rule in front of the login handler ([LoginGateWith]), an optional
 // 503 lockout ([Lockout]) and optional ending of existing non-admin
 // sessions ([EndSessions]). [Maintenance] does the work of Banner, Lockout
 // and EndSessions in one middleware, reading the clock once per request:
@@ -21,7 +21,7 @@
 //		Allow:   []string{"/login", "/healthz", "/static/"},
 //		IsAdmin: isAdmin,
 //	})
-//	gate := middleware.LoginGate(m, texts, identify, refuse)
+//	gate := middleware.LoginGateWith(m, identify, &middleware.LoginGateOptions{Texts: texts, Refuse: refuse})
 //
 //	// net/http
 //	mux := http.NewServeMux()
@@ -48,15 +48,15 @@
 //		Lockout: &middleware.LockoutOptions{Allow: []string{"/login", "/healthz"}, IsAdmin: isAdmin},
 //	}))
 //
-// Wrap only the login handler (its POST) in LoginGate.
+// Wrap only the login handler (its POST) in the login gate.
 //
 // # Hot path
 //
 // When no window is active or upcoming, each middleware reads the Manager's
 // status (a clock read, an atomic load and two integer comparisons) and
 // calls next with the request unchanged: no callback is called, no context
-// is made, nothing is allocated. LoginGate does not even read the status for
-// requests other than POST. The clock read is the dearest part: some 55 ns
+// is made, nothing is allocated. The login gate does not even read the
+// status for requests other than POST. The clock read is the dearest part: some 55 ns
 // on virtual machines whose time.Now is not served by the vDSO, against a
 // few nanoseconds for the rest, so stacking Banner, Lockout and EndSessions
 // pays it three times and [Maintenance] once. BenchmarkMiddleware measures
@@ -64,25 +64,80 @@
 //
 // # Login gate
 //
-// During a window, LoginGate has the host check the credentials of a login
-// POST ([IdentifyFunc], without side effects) and applies the rule before
-// the host's login handler runs, so a refused user leaves no trace of a
-// successful login (Znuny reset the failed-login counter even for refused
-// users). Maintenance admins pass; every other agent and every customer is
-// refused with the translated refusal text ([notify.Texts.LoginRefused]),
-// through the host's [RefuseFunc]. Bad credentials go on to the login
-// handler, which fails them as usual.
+// During a window, [LoginGateWith] has the host check the credentials of a
+// login POST ([IdentifyFunc], without side effects) and applies the rule
+// before the host's login handler runs, so a refused user leaves no trace
+// of a successful login (Znuny reset the failed-login counter even for
+// refused users). Maintenance admins pass; every other agent and every
+// customer is refused with the translated refusal text
+// ([notify.Texts.LoginRefused]), through the host's [RefuseFunc].
+//
+// A request identify cannot identify is refused too: the gate fails
+// closed, because it cannot apply the rule to a user it cannot see, and a
+// login handler that also logs in users of an external backend (LDAP, SSO)
+// would otherwise let them all in during maintenance. A host whose identify
+// sees every user its login handler accepts may set
+// [LoginGateOptions.PassUnidentified], so that bad credentials reach the
+// login handler, which fails and counts them as usual; [LoginGate], the
+// older constructor, always does so.
+//
+// Instead of a gate, a host may apply the rule in its own login handler:
+// authenticate the user, then call [maintenance.Manager.CheckLogin] with
+// the principal before recording the login, and on a
+// [maintenance.LoginRefusedError] show [notify.Texts.LoginRefused] and
+// record nothing (see the example "LoginHandler"). This is the surest way
+// when users come from several backends: the rule then runs on exactly the
+// principal the handler logs in.
 //
 // # Lockout
 //
 // [Lockout] is opt-in: while a window is active it answers 503 Service
-// Unavailable to everyone but admins and allowed paths, with Retry-After
+// Unavailable to everyone but admins and allowed requests, with Retry-After
 // computed from the end of the current maintenance ([maintenance.Status.End],
 // which spans chained windows), Cache-Control: no-store, and a body in HTML
-// or JSON by the Accept header. Allowed paths are matched on the cleaned
-// path at segment boundaries, so "/login/../admin" is "/admin" and
-// "/loginx" is not under "/login". Allow the login page, or admins who are
+// or JSON by the Accept header. Allow the login page, or admins who are
 // not logged in cannot log in.
+//
+// The allow list ([LockoutOptions.Allow]) holds http.ServeMux patterns and
+// means what they mean on a ServeMux: a request is allowed when a ServeMux
+// holding the patterns would route it to one of them.
+//
+//	"/healthz"            that path only: not "/healthz/", "/healthz/x", "/HEALTHZ"
+//	"/static/"            "/static/" and everything under it; not "/static"
+//	"/{$}"                the root only
+//	"/items/{id}"         "/items/7", not "/items/7/edit"
+//	"GET /login"          GET and HEAD of "/login", not POST
+//	"status.example.com/" every path on that host
+//	"/"                   every path, as on ServeMux: nothing is locked out
+//
+// An entry without a "/" is refused; one whose first "/" comes after other
+// text names a host, as on ServeMux ("api/status" is "/status" on host
+// "api"). A blank entry opens nothing. An invalid entry panics when the
+// middleware is built, naming it.
+//
+// A security check must decide on what the next component acts on: the
+// allow list must never let through a path the router reads otherwise.
+// http.ServeMux routes on the escaped path and unescapes each segment; chi
+// routes on r.URL.RawPath when it is set and on r.URL.Path otherwise;
+// handlers read the decoded r.URL.Path. These agree only on a path in
+// canonical form, so the allow list matches only such a path:
+//
+//   - it begins with "/" (a request for "*" or a CONNECT to a host:port
+//     is never allowed);
+//   - its percent-encodings are those net/url makes for the decoded path
+//     (r.URL.RawPath is empty or holds no "%"): an encoded slash ("%2F"),
+//     an encoded dot ("%2e"), lower-case hex ("%c3%a9") or an encoded
+//     letter ("%68") is not canonical;
+//   - it has no empty segment ("//"), no "." or ".." segment, also with
+//     ";parameters" ("..;", which some servers behind a proxy read as
+//     ".."), and no backslash or control character, written or encoded.
+//
+// A path in any other form ("/admin/..%2Fhealthz", "/static/../admin",
+// "//healthz") is locked out like any path not allowed (503, or on to the
+// handler for an admin); ServeMux would redirect most of them to their
+// clean form, and the clean form is allowed when a pattern matches it.
+// Lockout decides on r as it receives it, so put it in front of the router
+// whose paths the patterns name, after anything that rewrites the path.
 //
 // # Sessions
 //

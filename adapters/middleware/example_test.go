@@ -2,6 +2,7 @@ package middleware_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
@@ -123,6 +124,113 @@ func ExampleLoginGate() {
 	// 200 welcome, root
 	// 403 login page for carl: Wir führen planmäßige Wartungsarbeiten durch. Die Anmeldung ist vorübergehend nicht möglich.
 	// 401 Login failed! Your user name or password was entered incorrectly.
+}
+
+// ExampleLoginGateWith gates a login handler that also logs in users of an
+// external backend, which identify cannot see: during a window the gate
+// refuses them rather than letting them through (it fails closed).
+func ExampleLoginGateWith() {
+	mock := clock.NewMock()
+	mock.Set(time.Date(2026, 11, 24, 22, 30, 0, 0, time.UTC))
+	m := maintenance.New(memstore.NewWindowStore(), &maintenance.Options{Clock: mock})
+	_, _ = m.Add(context.Background(), maintenance.Window{
+		Start:    time.Date(2026, 11, 24, 22, 0, 0, 0, time.UTC),
+		Stop:     time.Date(2026, 11, 24, 23, 0, 0, 0, time.UTC),
+		Comment:  "Database upgrade",
+		Validity: maintenance.Valid,
+	}, "root")
+
+	// identify knows the local users only.
+	local := map[string]maintenance.Principal{
+		"root": {Login: "root", Kind: session.Agent, Admin: true},
+		"anna": {Login: "anna", Kind: session.Agent},
+	}
+	identify := func(r *http.Request) (maintenance.Principal, notify.Viewer, bool) {
+		p, ok := local[r.PostFormValue("user")]
+		if !ok || r.PostFormValue("password") != "secret" {
+			return maintenance.Principal{}, notify.Viewer{}, false
+		}
+		return p, notify.Viewer{Kind: p.Kind}, true
+	}
+	// The login handler also asks an external directory, which knows "ldap-bob".
+	login := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		fmt.Fprintf(w, "welcome, %s", r.PostFormValue("user"))
+	})
+	refuse := func(w http.ResponseWriter, _ *http.Request, err *maintenance.LoginRefusedError, text string) {
+		who := err.Principal.Login
+		if who == "" {
+			who = "(not identified)"
+		}
+		w.WriteHeader(http.StatusForbidden)
+		fmt.Fprintf(w, "refused %s: %s", who, text)
+	}
+	h := middleware.LoginGateWith(m, identify, &middleware.LoginGateOptions{Refuse: refuse})(login)
+
+	for _, user := range []string{"root", "anna", "ldap-bob"} {
+		r := httptest.NewRequest(http.MethodPost, "/login", strings.NewReader("password=secret&user="+user))
+		r.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		w := httptest.NewRecorder()
+		h.ServeHTTP(w, r)
+		fmt.Println(w.Code, w.Body.String())
+	}
+	// Output:
+	// 200 welcome, root
+	// 403 refused anna: We are performing scheduled maintenance. Login is temporarily not available.
+	// 403 refused (not identified): We are performing scheduled maintenance. Login is temporarily not available.
+}
+
+// Example_loginHandler applies the login rule in the host's own login
+// handler, instead of a gate in front of it: after authenticating the user
+// (against any backend) and before recording the login, the handler asks
+// [maintenance.Manager.CheckLogin], and on a refusal shows the translated
+// text and records nothing.
+func Example_loginHandler() {
+	mock := clock.NewMock()
+	mock.Set(time.Date(2026, 11, 24, 22, 30, 0, 0, time.UTC))
+	m := maintenance.New(memstore.NewWindowStore(), &maintenance.Options{Clock: mock})
+	_, _ = m.Add(context.Background(), maintenance.Window{
+		Start:    time.Date(2026, 11, 24, 22, 0, 0, 0, time.UTC),
+		Stop:     time.Date(2026, 11, 24, 23, 0, 0, 0, time.UTC),
+		Comment:  "Database upgrade",
+		Validity: maintenance.Valid,
+	}, "root")
+	texts := notify.New(nil)
+
+	// The users as the host's login backend knows them.
+	users := map[string]maintenance.Principal{
+		"root": {Login: "root", Kind: session.Agent, Admin: true},
+		"carl": {Login: "carl", Kind: session.Customer},
+	}
+	login := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		p, ok := users[r.PostFormValue("user")]
+		if !ok || r.PostFormValue("password") != "secret" {
+			http.Error(w, "Login failed!", http.StatusUnauthorized) // and count the failure
+			return
+		}
+		if err := m.CheckLogin(p); err != nil {
+			var refused *maintenance.LoginRefusedError
+			if !errors.As(err, &refused) {
+				http.Error(w, "Internal Server Error", http.StatusInternalServerError)
+				return
+			}
+			v := notify.Viewer{Kind: p.Kind, Language: r.PostFormValue("lang")}
+			http.Error(w, texts.LoginRefused(v), http.StatusForbidden)
+			return
+		}
+		fmt.Fprintf(w, "welcome, %s", p.Login) // create the session here
+	})
+
+	for _, form := range []string{"user=root&password=secret", "user=carl&password=secret&lang=de", "user=carl&password=wrong"} {
+		r := httptest.NewRequest(http.MethodPost, "/login", strings.NewReader(form))
+		r.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		w := httptest.NewRecorder()
+		login.ServeHTTP(w, r)
+		fmt.Println(w.Code, strings.TrimSpace(w.Body.String()))
+	}
+	// Output:
+	// 200 welcome, root
+	// 403 Wir führen planmäßige Wartungsarbeiten durch. Die Anmeldung ist vorübergehend nicht möglich.
+	// 401 Login failed!
 }
 
 // ExampleEndSessions ends a non-admin session on its next request during a

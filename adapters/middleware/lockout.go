@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"html/template"
 	"net/http"
-	"path"
 	"strconv"
 	"strings"
 	"time"
@@ -17,14 +16,31 @@ import (
 // LockoutOptions configures [Lockout]. A nil *LockoutOptions, and every zero
 // field, means the default.
 type LockoutOptions struct {
-	// Allow lists the path prefixes that stay open during maintenance,
-	// such as "/login", "/healthz" and "/static/". A prefix matches at a
-	// segment boundary of the cleaned path (path.Clean of r.URL.Path):
-	// "/login" allows "/login" and "/login/reset" but not "/loginx", and
-	// "/login/../admin" is "/admin". A trailing slash makes no difference;
-	// "/" allows everything, an empty entry nothing. Default: nothing is
-	// allowed, so list the login page, or admins who are not logged in
-	// cannot log in.
+	// Allow lists what stays open during maintenance, as http.ServeMux
+	// patterns ("[METHOD ][HOST]/[PATH]") with ServeMux's meaning: a
+	// request is allowed when a ServeMux holding these patterns would
+	// route it to one of them. So "/healthz" allows that path only (not
+	// "/healthz/", "/healthz/x" or "/HEALTHZ"), "/static/" the tree under
+	// it (and "/static/" itself, not "/static", which ServeMux answers
+	// with a redirect), "/{$}" the root only, "/items/{id}" one segment
+	// after "/items/"; "GET /login" allows GET and HEAD but not POST. Text
+	// before the first "/" names a host, as on ServeMux ("api/status" is
+	// "/status" on host "api"); an entry with no "/" is refused. "/"
+	// matches every path, as on ServeMux, and so locks nothing out; a blank
+	// entry opens nothing.
+	//
+	// A pattern matches only a path in canonical form: no ".", ".." or
+	// empty segment, no backslash, and no percent-encoding other than the
+	// one net/url makes (so no "%2F"); see the package documentation,
+	// "Lockout". Any other path, such as "/admin/..%2Fhealthz",
+	// "/static/../admin" or "//healthz", is locked out like every path not
+	// allowed, so that the lockout never allows a path the router reads
+	// otherwise.
+	//
+	// Lockout panics at construction on an entry that is not a valid
+	// ServeMux pattern, naming it. Default: nothing is allowed, so list
+	// the login page ("/login", or "GET /login" and "POST /login"), or
+	// admins who are not logged in cannot log in.
 	Allow []string
 	// IsAdmin reports whether r comes from a maintenance admin, who is let
 	// through (typically from the host's session: [session.Session.Admin]).
@@ -61,12 +77,17 @@ type LockoutOptions struct {
 // Lockout is opt-in: Znuny lets everyone already logged in keep working
 // during maintenance and only refuses new logins (see [LoginGate]).
 //
-// Lockout panics if m is nil.
+// Lockout decides on r as it receives it: put it in front of the router
+// whose routes the Allow patterns name, after anything that rewrites the
+// path (http.StripPrefix).
+//
+// Lockout panics if m is nil, or if an Allow entry is not a valid
+// http.ServeMux pattern.
 func Lockout(m *maintenance.Manager, opts *LockoutOptions) func(http.Handler) http.Handler {
 	if m == nil {
 		panic("middleware: Lockout: nil *maintenance.Manager")
 	}
-	l := newLockout(opts)
+	l := newLockout("Lockout", opts)
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			if now := m.Clock().Now(); !l.refuse(m.StatusAt(now), now, w, r) {
@@ -80,10 +101,12 @@ func Lockout(m *maintenance.Manager, opts *LockoutOptions) func(http.Handler) ht
 // Maintenance.
 type lockout struct {
 	o     LockoutOptions
-	allow []string // cleaned prefixes
+	allow allowList
 }
 
-func newLockout(opts *LockoutOptions) *lockout {
+// newLockout applies the defaults to opts; who names the constructor in
+// the panic on a bad Allow entry.
+func newLockout(who string, opts *LockoutOptions) *lockout {
 	l := &lockout{}
 	if opts != nil {
 		l.o = *opts
@@ -91,11 +114,7 @@ func newLockout(opts *LockoutOptions) *lockout {
 	if l.o.Texts == nil {
 		l.o.Texts = notify.New(nil)
 	}
-	for _, p := range l.o.Allow {
-		if strings.TrimSpace(p) != "" { // an unset setting must not open everything
-			l.allow = append(l.allow, cleanPath(p))
-		}
-	}
+	l.allow = newAllowList(who, l.o.Allow)
 	return l
 }
 
@@ -103,7 +122,7 @@ func newLockout(opts *LockoutOptions) *lockout {
 // st (now is the instant of st); otherwise it writes nothing and reports
 // false.
 func (l *lockout) refuse(st maintenance.Status, now time.Time, w http.ResponseWriter, r *http.Request) bool {
-	if !st.Active() || allowed(l.allow, r.URL.Path) || (l.o.IsAdmin != nil && l.o.IsAdmin(r)) {
+	if !st.Active() || l.allow.allows(r) || (l.o.IsAdmin != nil && l.o.IsAdmin(r)) {
 		return false
 	}
 	var v notify.Viewer
@@ -114,29 +133,6 @@ func (l *lockout) refuse(st maintenance.Status, now time.Time, w http.ResponseWr
 	}
 	writeLockout(w, r, l.o.Texts.Banner(st, v).Text, v.Language, st.End(), now)
 	return true
-}
-
-// cleanPath returns p cleaned and rooted: "" and "." are "/".
-func cleanPath(p string) string {
-	if p == "" || p[0] != '/' {
-		p = "/" + p
-	}
-	return path.Clean(p)
-}
-
-// allowed reports whether the cleaned p lies under one of the cleaned
-// prefixes, at a segment boundary.
-func allowed(prefixes []string, p string) bool {
-	if len(prefixes) == 0 {
-		return false
-	}
-	p = cleanPath(p)
-	for _, pre := range prefixes {
-		if pre == "/" || p == pre || (len(p) > len(pre) && p[len(pre)] == '/' && p[:len(pre)] == pre) {
-			return true
-		}
-	}
-	return false
 }
 
 // retryAfter returns the whole seconds from now until end, rounded up, at
@@ -203,75 +199,4 @@ func writeLockout(w http.ResponseWriter, r *http.Request, msg, lang string, end,
 	if r.Method != http.MethodHead {
 		_, _ = w.Write(body.Bytes())
 	}
-}
-
-// Specificity of a media range that matches a type, for content
-// negotiation: the most specific matching range decides its quality.
-const (
-	matchNone = iota
-	matchAny  // */*
-	matchType // application/*, text/*
-	matchFull // application/json, text/html
-)
-
-// wantsJSON reports whether an Accept header prefers JSON to HTML: JSON's
-// quality is higher, or equal and named more specifically (so
-// "application/json, */*" is JSON, "*/*" and "" are HTML).
-func wantsJSON(accept string) bool {
-	var jsonQ, htmlQ float64
-	var jsonLevel, htmlLevel int
-	for part := range strings.SplitSeq(accept, ",") {
-		media, params, _ := strings.Cut(part, ";")
-		media = strings.ToLower(strings.TrimSpace(media))
-		q, ok := quality(params)
-		if !ok {
-			continue
-		}
-		var jl, hl int
-		switch {
-		case media == "*/*":
-			jl, hl = matchAny, matchAny
-		case media == "application/*":
-			jl = matchType
-		case media == "text/*":
-			hl = matchType
-		case media == "application/json" || (strings.HasPrefix(media, "application/") && strings.HasSuffix(media, "+json")):
-			jl = matchFull
-		case media == "text/html" || media == "application/xhtml+xml":
-			hl = matchFull
-		}
-		jsonQ, jsonLevel = better(jsonQ, jsonLevel, q, jl)
-		htmlQ, htmlLevel = better(htmlQ, htmlLevel, q, hl)
-	}
-	return jsonQ > htmlQ || (jsonQ == htmlQ && jsonQ > 0 && jsonLevel > htmlLevel)
-}
-
-// better folds the quality q of a range matching at level into the best
-// (quality, level) so far: a more specific range replaces a less specific
-// one; among equally specific ones the highest quality wins.
-func better(bestQ float64, bestLevel int, q float64, level int) (float64, int) {
-	switch {
-	case level == matchNone || level < bestLevel:
-		return bestQ, bestLevel
-	case level > bestLevel:
-		return q, level
-	default:
-		return max(bestQ, q), level
-	}
-}
-
-// quality returns the q parameter of a media range's parameters (1 when
-// absent); ok is false when it is malformed or out of range.
-func quality(params string) (q float64, ok bool) {
-	for p := range strings.SplitSeq(params, ";") {
-		k, v, _ := strings.Cut(p, "=")
-		if strings.EqualFold(strings.TrimSpace(k), "q") {
-			q, err := strconv.ParseFloat(strings.TrimSpace(v), 64)
-			if err != nil || q < 0 || q > 1 {
-				return 0, false
-			}
-			return q, true
-		}
-	}
-	return 1, true
 }

@@ -2,8 +2,10 @@ package middleware_test
 
 import (
 	"encoding/json"
+	"mime"
 	"net/http"
 	"net/http/httptest"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
@@ -100,6 +102,27 @@ func TestLockout_Negotiation(t *testing.T) {
 		{accept: "application/json;q=oops", wantJSON: false}, // a malformed range is ignored
 		{accept: "application/json ; q=1.0 ; charset=utf-8", wantJSON: true},
 		{accept: "text/plain", wantJSON: false},
+		{accept: "application/json;q=0.0001", wantJSON: false}, // more than three decimals: not a qvalue
+		{accept: "application/json;q=1e-1, text/html;q=0.05", wantJSON: false},
+		{accept: "application/json;q=NaN", wantJSON: false},
+		{accept: "application/json;q=1.001", wantJSON: false},
+		{accept: "application/json;q=.5", wantJSON: false},
+		{accept: "application/json;Q=0.5, text/html;q=0.4", wantJSON: true},
+		{accept: "application/json;q=1., text/html;q=0.999", wantJSON: true},
+		{accept: "application/json;q=0.5;q=0, text/html;q=0.4", wantJSON: true}, // the first q counts
+		{accept: "application/json;charset=utf-8;q=0.9, text/html;q=0.8", wantJSON: true},
+		{accept: `text/html;x="a,b;q=0", application/json;q=0.5`, wantJSON: false}, // quoted: no separators
+		{accept: `text/html;x="a\"q=0", application/json;q=0.5`, wantJSON: false},
+		{accept: `application/json;x="a;q=0", text/html;q=0.5`, wantJSON: true},
+		{accept: "text/html;q=0, application/json;q=0.001", wantJSON: true},
+		{accept: "application/json;q=0, text/html;q=0", wantJSON: false},
+		{accept: "application/+json", wantJSON: false},
+		{accept: "text/json", wantJSON: false},
+		{accept: "APPLICATION/*", wantJSON: true},
+		{accept: "text/html;q=0.9, application/xhtml+xml, application/json;q=0.95", wantJSON: false}, // xhtml is HTML
+		{accept: "*/*;q=0.9, text/*;q=0.1, application/json;q=0.5", wantJSON: true},
+		{accept: " \tapplication/json\t ", wantJSON: true},
+		{accept: ",,application/json,,", wantJSON: true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.accept, func(t *testing.T) {
@@ -159,43 +182,6 @@ func TestLockout_Viewer(t *testing.T) {
 	require.Equal(t, http.StatusServiceUnavailable, rec.Code)
 	assert.Contains(t, rec.Body.String(), `<html lang="de-AT">`)
 	assert.Contains(t, rec.Body.String(), "Wir führen planmäßige Wartungsarbeiten durch.")
-}
-
-func TestLockout_Allow(t *testing.T) {
-	allow := []string{"/login", "/healthz", "/static/", "api/status"}
-	tests := []struct {
-		path string
-		want int
-	}{
-		{"/login", http.StatusOK},
-		{"/login/", http.StatusOK},
-		{"/login/reset", http.StatusOK},
-		{"/loginx", http.StatusServiceUnavailable},
-		{"/login/../admin", http.StatusServiceUnavailable},
-		{"/login/./x/../../admin", http.StatusServiceUnavailable},
-		{"/static/../login", http.StatusOK},
-		{"//login", http.StatusOK},
-		{"/healthz", http.StatusOK},
-		{"/healthz/live", http.StatusOK},
-		{"/healthzz", http.StatusServiceUnavailable},
-		{"/static", http.StatusOK},
-		{"/static/app.css", http.StatusOK},
-		{"/staticfiles/app.css", http.StatusServiceUnavailable},
-		{"/api/status", http.StatusOK},
-		{"/api", http.StatusServiceUnavailable},
-		{"/", http.StatusServiceUnavailable},
-		{"/admin", http.StatusServiceUnavailable},
-		{"/LOGIN", http.StatusServiceUnavailable},
-	}
-	m, _ := newManager(t, at(12, 30), window(at(12, 0), at(14, 0)))
-	h := middleware.Lockout(m, &middleware.LockoutOptions{Allow: allow})(&okHandler{})
-	for _, tt := range tests {
-		t.Run(tt.path, func(t *testing.T) {
-			req := httptest.NewRequest(http.MethodGet, "/", nil)
-			req.URL.Path = tt.path // as a router that does not clean paths sees it
-			assert.Equal(t, tt.want, serve(h, req).Code)
-		})
-	}
 }
 
 func TestLockout_AllowRootAndEmpty(t *testing.T) {
@@ -290,64 +276,94 @@ func TestLockout_PanicsOnNil(t *testing.T) {
 	assert.PanicsWithValue(t, "middleware: Lockout: nil *maintenance.Manager", func() { middleware.Lockout(nil, nil) })
 }
 
-// FuzzLockout checks, for any path and Accept header, that an allowed path
-// reaches the handler, every other one gets a well-formed 503, and nothing
-// panics.
-func FuzzLockout(f *testing.F) {
-	for _, seed := range [][2]string{
-		{"/login", ""}, {"/loginx", "application/json"}, {"/login/../admin", "*/*"},
-		{"", "text/html;q=0.5, application/json"}, {"/static//x/./y", "application/*;q=0.3,text/*;q=0.3"},
-		{"login", ";q=,,;"}, {"/login/..", "application/json;q=1e400"},
+// FuzzLockout_Accept checks, for any Accept header, that the 503 is well
+// formed, and JSON exactly when a reference negotiation built on
+// mime.ParseMediaType prefers JSON to HTML (where the reference can parse
+// the header: no quoted strings, every range a valid media type).
+func FuzzLockout_Accept(f *testing.F) {
+	for _, seed := range []string{
+		"", "*/*", "application/json", "text/html;q=0.5, application/json", "application/*;q=0.3,text/*;q=0.3",
+		";q=,,;", "application/json;q=1e400", "application/json;q=NaN", "application/json;q=0.0001",
+		"Application/Problem+JSON;Q=0.9, text/html;q=0.8", `text/html;x="a,b;q=0", application/json;q=0.5`,
+		"application/json;q=1;q=0", "application/+json", "text/html, application/json",
 	} {
-		f.Add(seed[0], seed[1])
+		f.Add(seed)
 	}
 	m, _ := newManager(f, at(12, 30), window(at(12, 0), at(14, 0)))
-	h := middleware.Lockout(m, &middleware.LockoutOptions{Allow: []string{"/login", "/static/"}})(&okHandler{})
-	f.Fuzz(func(t *testing.T, p, accept string) {
+	h := middleware.Lockout(m, nil)(&okHandler{})
+	f.Fuzz(func(t *testing.T, accept string) {
 		req := httptest.NewRequest(http.MethodGet, "/", nil)
-		req.URL.Path = p
 		req.Header.Set("Accept", accept)
 		rec := serve(h, req)
 
-		if refAllowed(p, "/login") || refAllowed(p, "/static") {
-			assert.Equal(t, http.StatusOK, rec.Code)
-			return
-		}
 		require.Equal(t, http.StatusServiceUnavailable, rec.Code)
 		assert.Equal(t, "5400", rec.Header().Get("Retry-After"))
-		if rec.Header().Get("Content-Type") == "application/json" {
+		isJSON := rec.Header().Get("Content-Type") == "application/json"
+		if isJSON {
 			var body lockoutBody
 			require.NoError(t, json.Unmarshal(rec.Body.Bytes(), &body))
 			assert.Equal(t, int64(5400), body.RetryAfter)
 		} else {
 			assert.True(t, strings.HasPrefix(rec.Body.String(), "<!DOCTYPE html>"))
 		}
+		if want, ok := refWantsJSON(accept); ok {
+			assert.Equal(t, want, isJSON, "Accept: %q", accept)
+		}
 	})
 }
 
-// refAllowed is the allow rule, written out naively: resolve the path's
-// segments, then compare them with the prefix's.
-func refAllowed(p, prefix string) bool {
-	var segs []string
-	for s := range strings.SplitSeq(p, "/") {
-		switch s {
-		case "", ".":
-		case "..":
-			if len(segs) > 0 {
-				segs = segs[:len(segs)-1]
+// refWantsJSON is the negotiation written out another way: each range
+// parsed by mime.ParseMediaType, its q checked against RFC 9110's qvalue
+// grammar, then for JSON and for HTML the most specific matching ranges'
+// highest q. ok is false when a range does not parse.
+func refWantsJSON(accept string) (wantJSON, ok bool) {
+	if strings.Contains(accept, `"`) {
+		return false, false
+	}
+	qvalue := regexp.MustCompile(`^(0(\.[0-9]{0,3})?|1(\.0{0,3})?)$`)
+	type best struct {
+		q     float64
+		level int
+	}
+	var js, hs best
+	fold := func(b best, q float64, level int) best {
+		if level == 0 || level < b.level {
+			return b
+		}
+		if level > b.level || q > b.q {
+			return best{q, level}
+		}
+		return b
+	}
+	for item := range strings.SplitSeq(accept, ",") {
+		if strings.TrimSpace(item) == "" {
+			continue
+		}
+		media, params, err := mime.ParseMediaType(item)
+		if err != nil {
+			return false, false
+		}
+		q := 1.0
+		if v, set := params["q"]; set {
+			if !qvalue.MatchString(v) {
+				continue
 			}
-		default:
-			segs = append(segs, s)
+			q, _ = strconv.ParseFloat(v, 64)
 		}
-	}
-	want := strings.Split(strings.Trim(prefix, "/"), "/")
-	if len(segs) < len(want) {
-		return false
-	}
-	for i := range want {
-		if segs[i] != want[i] {
-			return false
+		jl, hl := 0, 0
+		switch {
+		case media == "*/*":
+			jl, hl = 1, 1
+		case media == "application/*":
+			jl = 2
+		case media == "text/*":
+			hl = 2
+		case media == "application/json", strings.HasPrefix(media, "application/") && strings.HasSuffix(media, "+json") && media != "application/+json":
+			jl = 3
+		case media == "text/html", media == "application/xhtml+xml":
+			hl = 3
 		}
+		js, hs = fold(js, q, jl), fold(hs, q, hl)
 	}
-	return true
+	return js.q > hs.q || (js.q == hs.q && js.q > 0 && js.level > hs.level), true
 }

@@ -36,7 +36,7 @@ func identify(calls *int, lang string) middleware.IdentifyFunc {
 		*calls++
 		u, ok := users[r.PostFormValue("user")]
 		if !ok || u.password != r.PostFormValue("password") {
-			return maintenance.Principal{}, notify.Viewer{}, false
+			return maintenance.Principal{}, notify.Viewer{Language: lang}, false // the language is known anyway
 		}
 		return u.p, notify.Viewer{Kind: u.p.Kind, Language: lang}, true
 	}
@@ -153,4 +153,93 @@ func TestLoginGate_PanicsOnNil(t *testing.T) {
 	assert.PanicsWithValue(t, "middleware: LoginGate: nil *maintenance.Manager", func() { middleware.LoginGate(nil, texts, id, nil) })
 	assert.PanicsWithValue(t, "middleware: LoginGate: nil *notify.Texts", func() { middleware.LoginGate(m, nil, id, nil) })
 	assert.PanicsWithValue(t, "middleware: LoginGate: nil IdentifyFunc", func() { middleware.LoginGate(m, texts, nil, nil) })
+}
+
+// TestLoginGateWith checks the gate that fails closed: during a window, a
+// request identify cannot identify (an unknown user, as one of an external
+// login backend would be, or bad credentials) is refused, unless
+// PassUnidentified is set.
+func TestLoginGateWith(t *testing.T) {
+	active := window(at(12, 0), at(14, 0))
+	tests := []struct {
+		name         string
+		now          time.Time
+		method       string
+		user, pass   string
+		pass_        bool // PassUnidentified
+		wantIdentify int
+		wantNext     bool
+		wantRefused  bool
+		wantLogin    string // Principal.Login of the refusal
+	}{
+		{name: "admin passes", now: at(12, 30), method: http.MethodPost, user: "root", pass: "secret", wantIdentify: 1, wantNext: true},
+		{name: "agent refused", now: at(12, 30), method: http.MethodPost, user: "anna", pass: "secret", wantIdentify: 1, wantRefused: true, wantLogin: "anna"},
+		{name: "customer refused", now: at(12, 30), method: http.MethodPost, user: "carl", pass: "secret", wantIdentify: 1, wantRefused: true, wantLogin: "carl"},
+		{name: "unknown user refused", now: at(12, 30), method: http.MethodPost, user: "ldap-user", pass: "secret", wantIdentify: 1, wantRefused: true},
+		{name: "bad password refused", now: at(12, 30), method: http.MethodPost, user: "root", pass: "wrong", wantIdentify: 1, wantRefused: true},
+		{name: "unknown user passed on when asked", now: at(12, 30), method: http.MethodPost, user: "ldap-user", pass: "secret", pass_: true, wantIdentify: 1, wantNext: true},
+		{name: "agent refused when passing unidentified", now: at(12, 30), method: http.MethodPost, user: "anna", pass: "secret", pass_: true, wantIdentify: 1, wantRefused: true, wantLogin: "anna"},
+		{name: "outside a window, identify not called", now: at(10, 0), method: http.MethodPost, user: "ldap-user", pass: "secret", wantNext: true},
+		{name: "after the window", now: at(14, 0), method: http.MethodPost, user: "ldap-user", pass: "secret", wantNext: true},
+		{name: "GET shows the form", now: at(12, 30), method: http.MethodGet, user: "ldap-user", pass: "secret", wantNext: true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			m, _ := newManager(t, tt.now, active)
+			calls := 0
+			var refused *maintenance.LoginRefusedError
+			var text string
+			refuse := func(w http.ResponseWriter, _ *http.Request, err *maintenance.LoginRefusedError, txt string) {
+				refused, text = err, txt
+				w.WriteHeader(http.StatusForbidden)
+			}
+			next := &okHandler{}
+			gate := middleware.LoginGateWith(m, identify(&calls, "de"), &middleware.LoginGateOptions{Refuse: refuse, PassUnidentified: tt.pass_})
+			serve(gate(next), loginRequest(tt.method, tt.user, tt.pass))
+
+			assert.Equal(t, tt.wantIdentify, calls, "identify calls")
+			assert.Equal(t, tt.wantNext, next.calls == 1, "next called")
+			if !tt.wantRefused {
+				assert.Nil(t, refused)
+				return
+			}
+			require.NotNil(t, refused, "refuse not called")
+			assert.Equal(t, 0, next.calls, "a refused login never reaches the host")
+			assert.True(t, errors.Is(refused, maintenance.ErrLoginRefused))
+			assert.Equal(t, tt.wantLogin, refused.Principal.Login)
+			assert.Equal(t, at(12, 0), refused.Window.Start, "the refusal names the window in force")
+			assert.Equal(t, notify.DefaultLoginRefused, refused.Message)
+			assert.Equal(t, "Wir führen planmäßige Wartungsarbeiten durch. Die Anmeldung ist vorübergehend nicht möglich.", text)
+		})
+	}
+}
+
+// With nil options the gate fails closed and refuses with 403; an
+// unidentified request whose window ends during identify goes on.
+func TestLoginGateWith_Defaults(t *testing.T) {
+	m, mock := newManager(t, at(12, 30), window(at(12, 0), at(14, 0)))
+	calls := 0
+	next := &okHandler{}
+	h := middleware.LoginGateWith(m, identify(&calls, ""), nil)(next)
+	rec := serve(h, loginRequest(http.MethodPost, "ldap-user", "secret"))
+	assert.Equal(t, http.StatusForbidden, rec.Code)
+	assert.Equal(t, "no-store", rec.Header().Get("Cache-Control"))
+	assert.Equal(t, notify.DefaultLoginRefused+"\n", rec.Body.String())
+	assert.Equal(t, 0, next.calls)
+
+	mock.Set(at(13, 59))
+	slow := func(*http.Request) (maintenance.Principal, notify.Viewer, bool) {
+		mock.Add(2 * time.Minute)
+		return maintenance.Principal{}, notify.Viewer{}, false
+	}
+	rec = serve(middleware.LoginGateWith(m, slow, nil)(next), loginRequest(http.MethodPost, "ldap-user", "secret"))
+	assert.Equal(t, http.StatusOK, rec.Code)
+	assert.Equal(t, 1, next.calls)
+}
+
+func TestLoginGateWith_PanicsOnNil(t *testing.T) {
+	m, _ := newManager(t, at(10, 0))
+	calls := 0
+	assert.PanicsWithValue(t, "middleware: LoginGateWith: nil *maintenance.Manager", func() { middleware.LoginGateWith(nil, identify(&calls, ""), nil) })
+	assert.PanicsWithValue(t, "middleware: LoginGateWith: nil IdentifyFunc", func() { middleware.LoginGateWith(m, nil, nil) })
 }

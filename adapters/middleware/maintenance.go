@@ -62,7 +62,7 @@ func Maintenance(m *maintenance.Manager, opts *Options) func(http.Handler) http.
 		if lo.Viewer == nil {
 			lo.Viewer = o.Viewer
 		}
-		l = newLockout(&lo)
+		l = newLockout("Maintenance: Lockout", &lo)
 	}
 	if o.Sessions != nil {
 		e = newEnder(o.Sessions)

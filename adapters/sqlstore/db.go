@@ -2,20 +2,35 @@ package sqlstore
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
+	"path/filepath"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 
+	"github.com/benbjohnson/clock"
 	"github.com/jmoiron/sqlx"
-	_ "github.com/mattn/go-sqlite3" // registers the "sqlite3" driver
+	"github.com/mattn/go-sqlite3" // the SQLite driver
 )
 
-// DefaultBusyTimeout is how long a statement waits for a lock held by
-// another connection or process, unless [Options.BusyTimeout] says
-// otherwise.
-const DefaultBusyTimeout = 5 * time.Second
+// Defaults of [Options].
+const (
+	// DefaultBusyTimeout is how long a statement waits for a lock held by
+	// another connection or process.
+	DefaultBusyTimeout = 5 * time.Second
+	// DefaultFileCheckInterval is how long a read may go without looking
+	// whether the file at the path is still the one opened.
+	DefaultFileCheckInterval = time.Second
+	// DefaultConnMaxLifetime is how long a pooled connection is used
+	// before it is closed and replaced.
+	DefaultConnMaxLifetime = 5 * time.Minute
+	// DefaultConnMaxIdleTime is how long a pooled connection may sit idle
+	// before it is closed.
+	DefaultConnMaxIdleTime = time.Minute
+)
 
 // Options configures [Open]. A nil *Options, and every zero field, means
 // the default.
@@ -27,6 +42,26 @@ type Options struct {
 	// MaxOpenConns limits the connections open to the file at once.
 	// Default: no limit, as database/sql.
 	MaxOpenConns int
+	// ConnMaxLifetime is how long a connection is used before the pool
+	// closes it and opens a new one: a bound on how long a connection the
+	// eviction missed can live (see "Faults" in the package
+	// documentation). Default: DefaultConnMaxLifetime (5 minutes); a
+	// negative value means no limit. database/sql measures it by the
+	// real clock.
+	ConnMaxLifetime time.Duration
+	// ConnMaxIdleTime is how long a connection may sit idle in the pool
+	// before it is closed. Default: DefaultConnMaxIdleTime (1 minute); a
+	// negative value means no limit. database/sql measures it by the real
+	// clock.
+	ConnMaxIdleTime time.Duration
+	// FileCheckInterval is how long a read may go without looking whether
+	// the file at the path is still the one Open opened; writes and new
+	// connections look every time. Default: DefaultFileCheckInterval
+	// (1 second).
+	FileCheckInterval time.Duration
+	// Clock is the source of time of the file checks and of the times in
+	// [Health]. Default: the real clock. Tests pass a *clock.Mock.
+	Clock clock.Clock
 }
 
 // DB is an open SQLite file holding the sysmaint tables. It hands out the
@@ -34,7 +69,9 @@ type Options struct {
 // [DB.Close] when done.
 type DB struct {
 	db      *sqlx.DB
+	st      *state
 	windows *WindowStore
+	closed  atomic.Bool
 }
 
 // Open opens (creating it if need be) the SQLite file at path in WAL mode
@@ -46,11 +83,25 @@ type DB struct {
 //
 // path is a plain file path, not a "file:" URI (Open builds the URI and
 // escapes the path); ":memory:" is refused, because every pooled
-// connection would get a database of its own.
+// connection would get a database of its own. A relative path is made
+// absolute first. Open remembers which file it opened: the DB refuses to
+// go on in a file that is no longer at the path (see [ErrFileGone]), and
+// later connections never create the file.
 func Open(ctx context.Context, path string, opts *Options) (*DB, error) {
+	return open(ctx, path, opts, nil)
+}
+
+// open is Open; hook, when set, rewrites the data source name of every new
+// connection (for tests).
+func open(ctx context.Context, path string, opts *Options, hook func(string) string) (*DB, error) {
 	if path == "" || path == ":memory:" || strings.HasPrefix(path, "file:") {
 		return nil, fmt.Errorf("sqlstore: open %q: want the path of a file", path)
 	}
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return nil, fmt.Errorf("sqlstore: open %q: %w", path, err)
+	}
+	path = abs
 	var o Options
 	if opts != nil {
 		o = *opts
@@ -58,20 +109,40 @@ func Open(ctx context.Context, path string, opts *Options) (*DB, error) {
 	if o.BusyTimeout <= 0 {
 		o.BusyTimeout = DefaultBusyTimeout
 	}
-	sdb, err := sqlx.Open("sqlite3", dsn(path, o.BusyTimeout))
-	if err != nil {
-		return nil, fmt.Errorf("sqlstore: open %s: %w", path, err)
+	if o.ConnMaxLifetime == 0 {
+		o.ConnMaxLifetime = DefaultConnMaxLifetime
 	}
+	if o.ConnMaxIdleTime == 0 {
+		o.ConnMaxIdleTime = DefaultConnMaxIdleTime
+	}
+	if o.FileCheckInterval <= 0 {
+		o.FileCheckInterval = DefaultFileCheckInterval
+	}
+	if o.Clock == nil {
+		o.Clock = clock.New()
+	}
+	st := &state{clock: o.Clock, file: newFileGuard(path, o.Clock, o.FileCheckInterval)}
+	base := dsn(path, o.BusyTimeout)
+	sdb := sqlx.NewDb(sql.OpenDB(&connector{
+		drv: &sqlite3.SQLiteDriver{}, create: base, existing: base + "&mode=rw", hook: hook, st: st,
+	}), "sqlite3")
 	if o.MaxOpenConns > 0 {
 		sdb.SetMaxOpenConns(o.MaxOpenConns)
 	}
+	sdb.SetConnMaxLifetime(max(o.ConnMaxLifetime, 0)) // database/sql: 0 is no limit
+	sdb.SetConnMaxIdleTime(max(o.ConnMaxIdleTime, 0))
 	if err := sdb.PingContext(ctx); err != nil {
+		return nil, errors.Join(fmt.Errorf("sqlstore: open %s: %w", path, err), sdb.Close())
+	}
+	if err := st.file.remember(); err != nil {
 		return nil, errors.Join(fmt.Errorf("sqlstore: open %s: %w", path, err), sdb.Close())
 	}
 	if err := migrate(ctx, sdb, migrationFS); err != nil {
 		return nil, errors.Join(fmt.Errorf("sqlstore: open %s: %w", path, err), sdb.Close())
 	}
-	return &DB{db: sdb, windows: newWindowStore(sdb)}, nil
+	d := &DB{db: sdb, st: st}
+	d.windows = newWindowStore(sdb, d.Check)
+	return d, nil
 }
 
 // dsn returns the go-sqlite3 data source name for the file at path. Write
@@ -87,6 +158,7 @@ func dsn(path string, busy time.Duration) string {
 // Close closes the file. The stores of d fail with an error afterwards.
 // Closing twice is harmless.
 func (d *DB) Close() error {
+	d.closed.Store(true)
 	if err := d.db.Close(); err != nil {
 		return fmt.Errorf("sqlstore: close: %w", err)
 	}

@@ -1,5 +1,7 @@
 // Package sqlstore keeps the sysmaint stores in a SQLite file, through
-// github.com/jmoiron/sqlx and github.com/mattn/go-sqlite3 (cgo).
+// github.com/jmoiron/sqlx and github.com/mattn/go-sqlite3. go-sqlite3 is
+// cgo: building needs a C compiler (gcc) and CGO_ENABLED=1; a program built
+// without cgo fails in [Open] with an error saying so.
 //
 // [Open] opens the file and brings its schema up to date; [DB.Windows]
 // returns the [maintenance.Store] of maintenance windows, which also
@@ -39,13 +41,49 @@
 // ([Options.BusyTimeout], 5 seconds by default) and write transactions
 // that take the write lock when they begin.
 //
+// # Faults
+//
+// The DB recovers from a fault of its file by itself once the fault has
+// passed, without a restart. When the file is not writable (permissions, a
+// read-only mount), SQLite opens new connections read-only and keeps them
+// so, also after the file is writable again. So a pooled connection whose statement fails with an
+// error that leaves its state suspect (SQLITE_READONLY, SQLITE_CANTOPEN,
+// SQLITE_IOERR, SQLITE_FULL, SQLITE_CORRUPT and their kin) is discarded,
+// and so is every connection opened before such an error, or before the
+// first write that succeeds after one. A read-only connection that has
+// only read fails at its first write, and is then discarded; [DB.Check]
+// drains such connections before a user's write lands on one. As a safety
+// net, connections are closed after [Options.ConnMaxLifetime] (5 minutes)
+// and after [Options.ConnMaxIdleTime] (1 minute) idle.
+//
+// A file that is deleted or moved away while the DB is open would take
+// writes that nobody reads again, so the DB remembers which file it opened
+// (device and inode) and fails closed when the path no longer names it:
+// every statement, from the stores and from the host's own SQL through
+// [DB.SQL], returns an error wrapping [ErrFileGone], or [ErrFileReplaced]
+// when another file is at the path. A statement that writes on its own, a
+// commit, a new connection and [DB.Check] look at the file every time (an
+// os.Stat, about a microsecond); other statements at most once per
+// [Options.FileCheckInterval] (1 second). Later connections open the file
+// with mode=rw, so no connection creates an empty database at the path. A
+// DB whose file comes back (moved back to the path) works again; a
+// replaced file is final: close the DB and open the path anew.
+//
+// [DB.Health] reports the last write's failure, the last look at the file
+// and the connections discarded, without I/O; [DB.Check] looks now, and is
+// what a health endpoint calls. The [WindowStore] is a
+// [maintenance.Checker], so a [maintenance.Manager] whose write failed
+// learns from its Run loop when writes work again.
+//
 // # Time
 //
 // Instants are stored as INTEGER Unix milliseconds (columns ending in _ms)
 // and read back in UTC; finer digits are dropped, as
 // [maintenance.Window.Normalize] does. Durations (lead_ms) are INTEGER
-// milliseconds. The store never reads a clock and computes no "now" in
-// SQL: the [maintenance.Manager] stamps the audit times from its own clock.
+// milliseconds. No stored time comes from the store's clock, and no "now"
+// is computed in SQL: the [maintenance.Manager] stamps the audit times
+// from its own clock. The DB's clock ([Options.Clock]) times only the
+// looks at the file and the times in [Health].
 //
 // # Errors
 //
@@ -54,8 +92,9 @@
 // [maintenance.ErrNotFound] ("sqlstore: get window 7: maintenance: window
 // not found"), a stale Version one wrapping [maintenance.ErrConflict].
 // When the context is done the error wraps context.Canceled or
-// context.DeadlineExceeded, and nothing is written. After [DB.Close] every
-// method returns an error; none panics.
+// context.DeadlineExceeded, and nothing is written. When the file is gone
+// from its path the error wraps [ErrFileGone] or [ErrFileReplaced] (see
+// Faults). After [DB.Close] every method returns an error; none panics.
 //
 // # Concurrency
 //

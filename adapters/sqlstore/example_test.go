@@ -91,3 +91,41 @@ func ExampleWindowStore_Get() {
 	// sqlstore: get window 7: maintenance: window not found
 	// true
 }
+
+// A DB whose file is deleted while it is open refuses every statement, so
+// that no write is acknowledged into a file that nobody opens again, and
+// its health says why.
+func ExampleDB_Check() {
+	dir, err := os.MkdirTemp("", "sqlstore-example-")
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer os.RemoveAll(dir)
+
+	ctx := context.Background()
+	path := filepath.Join(dir, "sysmaint.db")
+	db, err := sqlstore.Open(ctx, path, nil)
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer db.Close()
+	fmt.Println("before:", db.Check(ctx))
+
+	if err := os.Remove(path); err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println("check:", errors.Is(db.Check(ctx), sqlstore.ErrFileGone))
+	_, err = db.Windows().Create(ctx, maintenance.Window{
+		Start:    time.Date(2026, time.November, 24, 10, 0, 0, 0, time.UTC),
+		Stop:     time.Date(2026, time.November, 24, 12, 0, 0, 0, time.UTC),
+		Comment:  "Database upgrade",
+		Validity: maintenance.Valid,
+	})
+	fmt.Println("write:", errors.Is(err, sqlstore.ErrFileGone))
+	fmt.Println("health:", errors.Is(db.Health().Err(), sqlstore.ErrFileGone))
+	// Output:
+	// before: <nil>
+	// check: true
+	// write: true
+	// health: true
+}

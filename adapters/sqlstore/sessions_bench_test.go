@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/sysmaint/sysmaint/adapters/sqlstore"
+	"github.com/sysmaint/sysmaint/session"
 )
 
 // benchSessions is the number of sessions in the store when "kill all
@@ -73,4 +74,35 @@ func BenchmarkKillAllExceptOwn(b *testing.B) {
 			b.Fatalf("deleted %d sessions, want %d", n, benchSessions-1)
 		}
 	}
+}
+
+// BenchmarkSessionStore_Request times what a logged-in request costs the
+// store: reading the session (Get) and recording the request (Touch), a
+// read and a write through the connection pool.
+func BenchmarkSessionStore_Request(b *testing.B) {
+	db := openSessionDB(b)
+	st := db.Sessions()
+	ctx := context.Background()
+	at := time.Date(2026, 11, 24, 8, 0, 0, 0, time.UTC)
+	if err := st.Create(ctx, session.Session{ID: "own", Kind: session.Agent, UserLogin: "root",
+		CreatedAt: at, LastRequestAt: at}); err != nil {
+		b.Fatal(err)
+	}
+	b.Run("Get", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			if _, err := st.Get(ctx, "own"); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("Touch", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			at = at.Add(time.Millisecond)
+			if err := st.Touch(ctx, "own", at); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
 }

@@ -15,15 +15,18 @@ import (
 // WindowStore is a [maintenance.Store] and [maintenance.ChangeTracker]
 // kept in the table sysmaint_windows of a [DB]. Get it from [DB.Windows].
 // Its Revision is bumped by triggers, so it moves for changes made by any
-// process sharing the file. A WindowStore is safe for concurrent use.
+// process sharing the file. It is also a [maintenance.Checker]. A
+// WindowStore is safe for concurrent use.
 type WindowStore struct {
-	db *sqlx.DB
-	q  windowQueries
+	db    *sqlx.DB
+	check func(context.Context) error
+	q     windowQueries
 }
 
 var (
 	_ maintenance.Store         = (*WindowStore)(nil)
 	_ maintenance.ChangeTracker = (*WindowStore)(nil)
+	_ maintenance.Checker       = (*WindowStore)(nil)
 )
 
 // windowQueries holds the statements of a WindowStore, written with ? and
@@ -35,8 +38,8 @@ type windowQueries struct {
 const windowColumns = `id, start_ms, stop_ms, comment, login_message, show_login_message,
 	notify_message, validity, lead_ms, created_at_ms, created_by, changed_at_ms, changed_by, version`
 
-func newWindowStore(db *sqlx.DB) *WindowStore {
-	return &WindowStore{db: db, q: windowQueries{
+func newWindowStore(db *sqlx.DB, check func(context.Context) error) *WindowStore {
+	return &WindowStore{db: db, check: check, q: windowQueries{
 		insert: db.Rebind(`INSERT INTO sysmaint_windows (start_ms, stop_ms, comment, login_message,
 			show_login_message, notify_message, validity, lead_ms, created_at_ms, created_by,
 			changed_at_ms, changed_by, version)
@@ -254,6 +257,10 @@ func (s *WindowStore) Revision(ctx context.Context) (int64, error) {
 	}
 	return rev, nil
 }
+
+// Check implements [maintenance.Checker] with [DB.Check] of the DB the
+// store lives in: nil when the file is in place and writes go through.
+func (s *WindowStore) Check(ctx context.Context) error { return s.check(ctx) }
 
 // fail translates a driver error at the boundary and wraps it with the
 // operation: sql.ErrNoRows becomes maintenance.ErrNotFound; when ctx is

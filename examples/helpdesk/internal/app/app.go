@@ -33,7 +33,7 @@
 //	POST /admin/maintenance/{id}/delete   delete a window
 //	POST /admin/maintenance/{id}/sessions/kill     kill the session WantSessionID
 //	POST /admin/maintenance/{id}/sessions/killall  kill every session but the caller's
-//	GET  /healthz                         200 "ok", or 503 when the schedule did not load
+//	GET  /healthz                         200 "ok", or 503 when the schedule did not load or writes fail
 //
 // # Time
 //
@@ -255,22 +255,44 @@ func (a *App) maintenanceMiddleware() func(http.Handler) http.Handler {
 	return middleware.Maintenance(a.windows, opts)
 }
 
-// healthz answers 200 "ok" while the schedule is loaded and the last
-// refresh succeeded, and 503 otherwise.
-func (a *App) healthz(w http.ResponseWriter, _ *http.Request) {
-	h := a.windows.Health()
+// healthz answers 200 "ok" while the schedule is loaded, its last refresh
+// succeeded, no write of a window is failing and the database takes writes
+// (sqlstore.DB.Check: the file is still at its path and, after a failed
+// write, a probe write succeeds), and 503 with the reason otherwise. It
+// heals by itself: the Manager's Run loop and each call of healthz look
+// again.
+func (a *App) healthz(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-store")
+	if reason := a.unhealthy(r.Context()); reason != "" {
+		w.WriteHeader(http.StatusServiceUnavailable)
+		fmt.Fprintln(w, reason)
+		return
+	}
+	fmt.Fprint(w, "ok")
+}
+
+// unhealthy returns why the app is not healthy, or "".
+func (a *App) unhealthy(ctx context.Context) string {
+	h := a.windows.Health()
 	switch {
 	case !h.Loaded:
-		w.WriteHeader(http.StatusServiceUnavailable)
-		fmt.Fprintln(w, "schedule not loaded")
+		return "schedule not loaded"
 	case h.Err != nil:
-		w.WriteHeader(http.StatusServiceUnavailable)
-		fmt.Fprintln(w, "schedule refresh failed")
-	default:
-		fmt.Fprint(w, "ok")
+		return "schedule refresh failed"
+	case h.WriteErr != nil:
+		return "window writes failing"
 	}
+	err := a.db.Check(ctx)
+	switch {
+	case err == nil:
+		return ""
+	case errors.Is(err, sqlstore.ErrFileGone):
+		return "database file gone"
+	case errors.Is(err, sqlstore.ErrFileReplaced):
+		return "database file replaced"
+	}
+	return "database writes failing"
 }
 
 // maxBody limits request bodies.

@@ -1,0 +1,45 @@
+//go:build cgo
+
+package sqlstore
+
+import (
+	"errors"
+	"fmt"
+	"testing"
+
+	"github.com/mattn/go-sqlite3"
+	"github.com/stretchr/testify/assert"
+)
+
+func TestFaultOf(t *testing.T) {
+	tests := []struct {
+		name string
+		err  error
+		want fault
+	}{
+		{"read-only", sqlite3.Error{Code: sqlite3.ErrReadonly}, faultConn},
+		{"read-only, moved", sqlite3.Error{Code: sqlite3.ErrReadonly, ExtendedCode: sqlite3.ErrReadonlyDbMoved}, faultConn},
+		{"cannot open", sqlite3.Error{Code: sqlite3.ErrCantOpen}, faultConn},
+		{"I/O error", sqlite3.Error{Code: sqlite3.ErrIoErr, ExtendedCode: sqlite3.ErrIoErrWrite}, faultConn},
+		{"disk full", sqlite3.Error{Code: sqlite3.ErrFull}, faultConn},
+		{"corrupt", sqlite3.Error{Code: sqlite3.ErrCorrupt}, faultConn},
+		{"not a database", sqlite3.Error{Code: sqlite3.ErrNotADB}, faultConn},
+		{"permission", sqlite3.Error{Code: sqlite3.ErrPerm}, faultConn},
+		{"lock protocol", sqlite3.Error{Code: sqlite3.ErrProtocol}, faultConn},
+		{"out of memory", sqlite3.Error{Code: sqlite3.ErrNomem}, faultConn},
+		{"misuse", sqlite3.Error{Code: sqlite3.ErrMisuse}, faultConn},
+		{"wrapped", fmt.Errorf("op: %w", sqlite3.Error{Code: sqlite3.ErrIoErr}), faultConn},
+		{"busy", sqlite3.Error{Code: sqlite3.ErrBusy}, faultStore},
+		{"locked", sqlite3.Error{Code: sqlite3.ErrLocked}, faultStore},
+		{"constraint", sqlite3.Error{Code: sqlite3.ErrConstraint, ExtendedCode: sqlite3.ErrConstraintUnique}, faultNone},
+		{"SQL error", sqlite3.Error{Code: sqlite3.ErrError}, faultNone},
+		{"interrupted", sqlite3.Error{Code: sqlite3.ErrInterrupt}, faultNone},
+		{"schema changed", sqlite3.Error{Code: sqlite3.ErrSchema}, faultNone},
+		{"not from SQLite", errors.New("sql: no rows in result set"), faultNone},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			assert.Equal(t, tt.want, faultOf(tt.err))
+		})
+	}
+}
