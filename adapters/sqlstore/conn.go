@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"reflect"
+	"strings"
 	"sync/atomic"
 )
 
@@ -191,7 +192,7 @@ func (c *conn) PrepareContext(ctx context.Context, query string) (driver.Stmt, e
 		_ = s.Close()
 		return nil, fmt.Errorf("sqlstore: driver statement %T lacks the context methods", s)
 	}
-	return &stmt{inner: is, c: c}, nil
+	return &stmt{inner: is, c: c, write: writes(query)}, nil
 }
 
 // Close implements driver.Conn.
@@ -239,20 +240,47 @@ func (c *conn) exec(run func() (driver.Result, error)) (driver.Result, error) {
 	return r, nil
 }
 
-// QueryContext implements driver.QueryerContext.
+// QueryContext implements driver.QueryerContext. A query that writes
+// (INSERT ... RETURNING) is a write, as in ExecContext.
 func (c *conn) QueryContext(ctx context.Context, query string, args []driver.NamedValue) (driver.Rows, error) {
-	return c.query(func() (driver.Rows, error) { return c.inner.QueryContext(ctx, query, args) })
+	return c.query(writes(query), func() (driver.Rows, error) { return c.inner.QueryContext(ctx, query, args) })
 }
 
-func (c *conn) query(run func() (driver.Rows, error)) (driver.Rows, error) {
-	if err := c.guard(false); err != nil {
+// query runs a query; write says whether it may write. Outside a
+// transaction a writing query commits on its own when its rows are done, so
+// the file is looked at first and rows that close without an error are a
+// write.
+func (c *conn) query(write bool, run func() (driver.Rows, error)) (driver.Rows, error) {
+	alone := write && !c.inTx
+	if err := c.guard(alone); err != nil {
 		return nil, err
 	}
 	r, err := run()
 	if err != nil {
-		return nil, c.observe(err, false)
+		return nil, c.observe(err, write)
 	}
-	return &rows{inner: r, c: c}, nil
+	return &rows{inner: r, c: c, write: write, alone: alone}, nil
+}
+
+// writes reports whether query may write: unless its first keyword is
+// SELECT, VALUES or EXPLAIN, it is taken to write, which costs only a look
+// at the file when it does not.
+func writes(query string) bool {
+	q := strings.TrimLeft(query, " \t\r\n(")
+	for strings.HasPrefix(q, "--") { // a comment line
+		_, q, _ = strings.Cut(q, "\n")
+		q = strings.TrimLeft(q, " \t\r\n(")
+	}
+	word := q
+	if end := strings.IndexAny(q, " \t\r\n("); end >= 0 {
+		word = q[:end]
+	}
+	for _, ro := range [...]string{"SELECT", "VALUES", "EXPLAIN"} {
+		if strings.EqualFold(word, ro) {
+			return false
+		}
+	}
+	return true
 }
 
 // Ping implements driver.Pinger.
@@ -310,6 +338,7 @@ func (t *tx) Rollback() error {
 type stmt struct {
 	inner innerStmt
 	c     *conn
+	write bool // see writes
 }
 
 var (
@@ -338,9 +367,9 @@ func (s *stmt) ExecContext(ctx context.Context, args []driver.NamedValue) (drive
 	return s.c.exec(func() (driver.Result, error) { return s.inner.ExecContext(ctx, args) })
 }
 
-// QueryContext implements driver.StmtQueryContext.
+// QueryContext implements driver.StmtQueryContext, as conn.QueryContext.
 func (s *stmt) QueryContext(ctx context.Context, args []driver.NamedValue) (driver.Rows, error) {
-	return s.c.query(func() (driver.Rows, error) { return s.inner.QueryContext(ctx, args) })
+	return s.c.query(s.write, func() (driver.Rows, error) { return s.inner.QueryContext(ctx, args) })
 }
 
 func named(args []driver.Value) []driver.NamedValue {
@@ -352,10 +381,14 @@ func named(args []driver.Value) []driver.NamedValue {
 }
 
 // rows is the result of a query on a conn; an error while stepping
-// through it (an I/O error reading a page) is observed as any other.
+// through it (an I/O error reading a page, a write refused) is observed as
+// any other.
 type rows struct {
-	inner driver.Rows
-	c     *conn
+	inner  driver.Rows
+	c      *conn
+	write  bool // the query may write
+	alone  bool // and commits on its own, when the rows are done
+	failed bool // an error was observed
 }
 
 var (
@@ -372,7 +405,10 @@ func (r *rows) Columns() []string { return r.inner.Columns() }
 // Close implements driver.Rows.
 func (r *rows) Close() error {
 	if err := r.inner.Close(); err != nil {
-		return r.c.observe(err, false)
+		return r.c.observe(err, r.write)
+	}
+	if r.alone && !r.failed {
+		r.c.st.wrote()
 	}
 	return nil
 }
@@ -381,7 +417,8 @@ func (r *rows) Close() error {
 func (r *rows) Next(dest []driver.Value) error {
 	err := r.inner.Next(dest)
 	if err != nil && !errors.Is(err, io.EOF) {
-		return r.c.observe(err, false)
+		r.failed = true
+		return r.c.observe(err, r.write)
 	}
 	return err
 }

@@ -14,6 +14,8 @@ import (
 	"github.com/benbjohnson/clock"
 	"github.com/jmoiron/sqlx"
 	"github.com/mattn/go-sqlite3" // the SQLite driver
+
+	"github.com/sysmaint/sysmaint/adapters/internal/sqlcore"
 )
 
 // Defaults of [Options].
@@ -77,9 +79,11 @@ type DB struct {
 // Open opens (creating it if need be) the SQLite file at path in WAL mode
 // with foreign keys on, and brings its schema up to date: the embedded
 // migrations not yet recorded in the file are applied, in order, each in a
-// transaction of its own. Opening a file again, from this process or
-// another, applies nothing twice. ctx bounds the opening and the
-// migrations only.
+// transaction of its own, under a lock on the file path+".lock" (see
+// "Schema" in the package documentation). Opening a file again, from this
+// process or another, applies nothing twice; a file migrated by a newer
+// build gives an error wrapping [ErrSchemaNewer]. ctx bounds the opening
+// and the migrations only.
 //
 // path is a plain file path, not a "file:" URI (Open builds the URI and
 // escapes the path); ":memory:" is refused, because every pooled
@@ -137,11 +141,11 @@ func open(ctx context.Context, path string, opts *Options, hook func(string) str
 	if err := st.file.remember(); err != nil {
 		return nil, errors.Join(fmt.Errorf("sqlstore: open %s: %w", path, err), sdb.Close())
 	}
-	if err := migrate(ctx, sdb, migrationFS); err != nil {
+	if err := migrate(ctx, sdb, path); err != nil {
 		return nil, errors.Join(fmt.Errorf("sqlstore: open %s: %w", path, err), sdb.Close())
 	}
 	d := &DB{db: sdb, st: st}
-	d.windows = newWindowStore(sdb, d.Check)
+	d.windows = &WindowStore{w: sqlcore.NewWindows(sdb, "sqlstore", nil), check: d.Check}
 	return d, nil
 }
 

@@ -2,8 +2,10 @@ package sqlstore_test
 
 import (
 	"context"
+	"database/sql"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -27,7 +29,8 @@ func migrationFiles(t *testing.T) int {
 func appliedMigrations(t *testing.T, db *sqlstore.DB) []int64 {
 	t.Helper()
 	var vs []int64
-	require.NoError(t, db.SQL().SelectContext(t.Context(), &vs, "SELECT version FROM sysmaint_schema_migrations ORDER BY version"))
+	require.NoError(t, db.SQL().SelectContext(t.Context(), &vs,
+		"SELECT version_id FROM sysmaint_goose_db_version WHERE version_id > 0 ORDER BY version_id"))
 	return vs
 }
 
@@ -56,7 +59,7 @@ func TestOpen_Twice(t *testing.T) {
 
 func TestOpen_ConcurrentlyOnANewFile(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "race.db")
-	dbs := make([]*sqlstore.DB, 4)
+	dbs := make([]*sqlstore.DB, 10)
 	var g errgroup.Group
 	for i := range dbs {
 		g.Go(func() error {
@@ -135,4 +138,49 @@ func TestOpen_CanceledContext(t *testing.T) {
 	assert.Nil(t, db)
 	// The file is still usable.
 	assert.Len(t, appliedMigrations(t, openDB(t, path)), migrationFiles(t))
+}
+
+func TestOpen_RefusesANewerSchema(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "newer.db")
+	db := openDB(t, path)
+	// A newer build recorded version 999.
+	_, err := db.SQL().ExecContext(t.Context(),
+		"INSERT INTO sysmaint_goose_db_version (version_id, is_applied) VALUES (999, 1)")
+	require.NoError(t, err)
+
+	_, err = sqlstore.Open(t.Context(), path, nil)
+	require.ErrorIs(t, err, sqlstore.ErrSchemaNewer)
+	assert.Contains(t, err.Error(), "999")
+}
+
+// TestOpen_AdoptsTheVersionsOfEarlierBuilds opens a file written by a build
+// whose own runner recorded versions 1 and 2 in sysmaint_schema_migrations:
+// goose takes them over and applies nothing twice, and the data stays.
+func TestOpen_AdoptsTheVersionsOfEarlierBuilds(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "earlier.db")
+	raw, err := sql.Open("sqlite3", "file:"+path)
+	require.NoError(t, err)
+	for _, name := range []string{"0001_windows.sql", "0002_sessions.sql"} {
+		b, err := os.ReadFile(filepath.Join("migrations", name))
+		require.NoError(t, err)
+		up, _, _ := strings.Cut(string(b), "-- +goose Down")
+		up = strings.NewReplacer("-- +goose StatementBegin", "", "-- +goose StatementEnd", "").Replace(up)
+		_, err = raw.Exec(up)
+		require.NoError(t, err, name)
+	}
+	_, err = raw.Exec(`CREATE TABLE sysmaint_schema_migrations (version INTEGER PRIMARY KEY);
+		INSERT INTO sysmaint_schema_migrations VALUES (1), (2);
+		INSERT INTO sysmaint_windows (start_ms, stop_ms, comment, show_login_message, validity,
+			created_at_ms, changed_at_ms, version) VALUES (0, 1000, 'from before', 0, 1, 0, 0, 1)`)
+	require.NoError(t, err)
+	require.NoError(t, raw.Close())
+
+	db := openDB(t, path)
+	assert.Len(t, appliedMigrations(t, db), migrationFiles(t), "every version recorded once")
+	ws, err := db.Windows().List(t.Context())
+	require.NoError(t, err)
+	require.Len(t, ws, 1)
+	assert.Equal(t, "from before", ws[0].Comment)
+	again := openDB(t, path)
+	assert.Len(t, appliedMigrations(t, again), migrationFiles(t))
 }

@@ -17,12 +17,17 @@
 //
 // # Schema
 //
-// The schema is embedded as numbered files (migrations/0001_windows.sql,
-// ...). Open applies the ones the file has not recorded yet, in order, each
-// in a transaction together with its row in sysmaint_schema_migrations, so
-// opening a file twice, or from two processes at once, applies nothing
-// twice. Every table is prefixed sysmaint_, so a host may keep its own
-// tables in the same file ([DB.SQL] gives it the connection pool):
+// The schema is embedded as numbered goose migrations
+// (migrations/0001_windows.sql, ...; github.com/pressly/goose/v3, the
+// same runner as the PostgreSQL store's). Open applies the ones the file
+// has not recorded yet, in order, each in a transaction together with its
+// row in sysmaint_goose_db_version, while it holds an exclusive lock on the
+// file PATH.lock beside the database, so that processes opening a new file
+// at once take turns and the second finds everything done (the operating
+// system releases the lock of a process that dies). A file whose schema a
+// newer build migrated is refused with an error wrapping [ErrSchemaNewer].
+// Every table is prefixed sysmaint_, so a host may keep its own tables in
+// the same file ([DB.SQL] gives it the connection pool):
 //
 //   - sysmaint_windows: one row per window. id is an INTEGER PRIMARY KEY
 //     AUTOINCREMENT, so IDs are never reused; validity is 1, 2 or 3 as in
@@ -33,9 +38,12 @@
 //     whoever makes it; [WindowStore.Revision] reads it.
 //   - sysmaint_sessions: the logged-in users' sessions of [DB.Sessions]
 //     (migration 0002; see [SessionStore]).
-//   - sysmaint_schema_migrations: the applied schema versions (not
-//     schema_migrations, the name migration tools such as golang-migrate
-//     use for their own table, with other columns and other versions).
+//   - sysmaint_goose_db_version: the applied schema versions, goose's
+//     table under a name of sysmaint's own (a host using goose itself
+//     keeps goose_db_version to itself). Files written by earlier builds,
+//     which recorded their versions in sysmaint_schema_migrations, are
+//     taken over once: their versions are copied, nothing is applied twice,
+//     and the old table is left as it was.
 //
 // The file is opened in WAL mode with foreign keys on, a busy timeout
 // ([Options.BusyTimeout], 5 seconds by default) and write transactions

@@ -43,3 +43,28 @@ func TestFaultOf(t *testing.T) {
 		})
 	}
 }
+
+func TestWrites(t *testing.T) {
+	tests := []struct {
+		query string
+		want  bool
+	}{
+		{"SELECT id FROM sysmaint_windows", false},
+		{"  select\n\tid FROM t", false},
+		{"(SELECT 1)", false},
+		{"-- a comment\nSELECT 1", false},
+		{"VALUES (1)", false},
+		{"EXPLAIN QUERY PLAN SELECT 1", false},
+		{"SELECT(1)", false},
+		{"INSERT INTO t VALUES (1) RETURNING id", true},
+		{"UPDATE t SET x = 1 RETURNING x", true},
+		{"DELETE FROM t RETURNING id", true},
+		{"WITH x AS (SELECT 1) DELETE FROM t", true},
+		{"PRAGMA journal_mode = WAL", true},
+		{"SELECTED", true},
+		{"", true},
+	}
+	for _, tt := range tests {
+		assert.Equal(t, tt.want, writes(tt.query), "%q", tt.query)
+	}
+}

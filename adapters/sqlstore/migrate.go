@@ -1,126 +1,98 @@
 package sqlstore
 
 import (
-	"cmp"
 	"context"
-	"database/sql"
 	"embed"
-	"errors"
 	"fmt"
 	"io/fs"
-	"path"
-	"slices"
-	"strconv"
-	"strings"
+	"time"
 
+	"github.com/gofrs/flock"
 	"github.com/jmoiron/sqlx"
+	"github.com/pressly/goose/v3"
+	"github.com/pressly/goose/v3/database"
+
+	"github.com/sysmaint/sysmaint/adapters/internal/sqlcore"
 )
 
-// migrationFS holds the schema: one file per step, named
-// NNNN_description.sql, applied in version order. Adding a step is adding a
-// file; applied files must never change.
+// migrationFS holds the schema: goose SQL files, one per step, named
+// NNNN_description.sql and applied in version order. Adding a step is adding
+// a file; applied files must never change.
 //
 //go:embed migrations/*.sql
 var migrationFS embed.FS
 
-// migrationsTable records the applied versions. It is not called
-// schema_migrations because the host may keep its own tables in the same
-// file, and popular migration tools (golang-migrate, Rails, goose's
-// variants) use that name with other columns and other version numbers.
-const migrationsTable = "sysmaint_schema_migrations"
+// ErrSchemaNewer is wrapped by the error [Open] returns for a file whose
+// schema a newer build of sysmaint migrated: this build refuses to work on
+// it rather than guess what changed.
+var ErrSchemaNewer = sqlcore.ErrSchemaNewer
 
-type migration struct {
-	version int64
-	name    string
-	sql     string
-}
+// legacyTable is where builds before goose recorded the applied versions
+// (1 and 2, the same steps as goose's 1 and 2). It is read once, to carry
+// its versions over to goose's table, and left in place, unchanged.
+const legacyTable = "sysmaint_schema_migrations"
 
-// loadMigrations reads migrations/*.sql from fsys, sorted by version. The
-// version is the number before the first underscore of the file name.
-func loadMigrations(fsys fs.FS) ([]migration, error) {
-	names, err := fs.Glob(fsys, "migrations/*.sql")
+// migrate brings the file at path up to date with the embedded migrations
+// while holding an exclusive lock on the file path+".lock" (flock on Unix,
+// LockFileEx on Windows), so processes opening a new file at once take
+// turns and the second finds everything done; the operating system drops
+// the lock of a process that dies. ctx bounds the wait for the lock.
+func migrate(ctx context.Context, db *sqlx.DB, path string) error {
+	lock := flock.New(path + ".lock")
+	ok, err := lock.TryLockContext(ctx, 10*time.Millisecond)
 	if err != nil {
-		return nil, err
+		return fmt.Errorf("lock %s for migration: %w", lock.Path(), err)
 	}
-	var ms []migration
-	for _, name := range names {
-		base := path.Base(name)
-		num, _, ok := strings.Cut(base, "_")
-		v, err := strconv.ParseInt(num, 10, 64)
-		if !ok || err != nil || v <= 0 {
-			return nil, fmt.Errorf("sqlstore: migration %s: name does not start with a positive version and an underscore", base)
-		}
-		b, err := fs.ReadFile(fsys, name)
-		if err != nil {
-			return nil, fmt.Errorf("sqlstore: migration %s: %w", base, err)
-		}
-		ms = append(ms, migration{version: v, name: base, sql: string(b)})
+	if !ok {
+		return fmt.Errorf("lock %s for migration: %w", lock.Path(), ctx.Err())
 	}
-	slices.SortFunc(ms, func(a, b migration) int { return cmp.Compare(a.version, b.version) })
-	for i := 1; i < len(ms); i++ {
-		if ms[i].version == ms[i-1].version {
-			return nil, fmt.Errorf("sqlstore: migrations %s and %s have the same version", ms[i-1].name, ms[i].name)
-		}
+	defer func() { _ = lock.Unlock() }()
+	if err := adoptLegacy(ctx, db); err != nil {
+		return err
 	}
-	return ms, nil
-}
-
-// migrate applies the migrations of fsys that db has not recorded yet, in
-// version order, each in a transaction of its own together with its record,
-// so a failed step leaves nothing behind and a repeated call applies
-// nothing twice. Versions recorded in db but unknown to fsys (written by a
-// newer build) are left alone.
-func migrate(ctx context.Context, db *sqlx.DB, fsys fs.FS) error {
-	ms, err := loadMigrations(fsys)
+	sub, err := fs.Sub(migrationFS, "migrations")
 	if err != nil {
 		return err
 	}
-	if _, err := db.ExecContext(ctx,
-		"CREATE TABLE IF NOT EXISTS "+migrationsTable+" (version INTEGER PRIMARY KEY)"); err != nil {
-		return fmt.Errorf("sqlstore: create %s: %w", migrationsTable, err)
+	return sqlcore.Migrate(ctx, db.DB, goose.DialectSQLite3, sub)
+}
+
+// adoptLegacy records in goose's table the versions a build before goose
+// recorded in legacyTable, in one transaction, when goose's table does not
+// exist yet; goose then applies only the steps that came later.
+func adoptLegacy(ctx context.Context, db *sqlx.DB) error {
+	var tables []string
+	if err := db.SelectContext(ctx, &tables,
+		`SELECT name FROM sqlite_schema WHERE type = 'table' AND name IN (?, ?)`,
+		legacyTable, sqlcore.VersionTable); err != nil {
+		return fmt.Errorf("look for the migration tables: %w", err)
 	}
-	var applied []int64
-	if err := db.SelectContext(ctx, &applied, "SELECT version FROM "+migrationsTable); err != nil {
-		return fmt.Errorf("sqlstore: read %s: %w", migrationsTable, err)
+	if len(tables) != 1 || tables[0] != legacyTable {
+		return nil // a new file, or one goose already keeps
 	}
-	for _, m := range ms {
-		if slices.Contains(applied, m.version) {
-			continue
+	var versions []int64
+	if err := db.SelectContext(ctx, &versions, "SELECT version FROM "+legacyTable+" ORDER BY version"); err != nil {
+		return fmt.Errorf("read %s: %w", legacyTable, err)
+	}
+	store, err := database.NewStore(database.DialectSQLite3, sqlcore.VersionTable)
+	if err != nil {
+		return err
+	}
+	tx, err := db.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("adopt %s: %w", legacyTable, err)
+	}
+	defer func() { _ = tx.Rollback() }() // a no-op after Commit
+	if err := store.CreateVersionTable(ctx, tx); err != nil {
+		return fmt.Errorf("adopt %s: %w", legacyTable, err)
+	}
+	for _, v := range append([]int64{0}, versions...) {
+		if err := store.Insert(ctx, tx, database.InsertRequest{Version: v}); err != nil {
+			return fmt.Errorf("adopt %s: version %d: %w", legacyTable, v, err)
 		}
-		if err := apply(ctx, db, m); err != nil {
-			return fmt.Errorf("sqlstore: migration %s: %w", m.name, err)
-		}
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("adopt %s: %w", legacyTable, err)
 	}
 	return nil
-}
-
-// apply runs one migration and records it, in one transaction. The check
-// is repeated inside the transaction (which holds the write lock from its
-// start: the DSN asks for BEGIN IMMEDIATE), so two processes opening a new
-// file at once apply each step once.
-func apply(ctx context.Context, db *sqlx.DB, m migration) (err error) {
-	tx, err := db.BeginTxx(ctx, nil)
-	if err != nil {
-		return err
-	}
-	defer func() {
-		if err != nil {
-			_ = tx.Rollback()
-		}
-	}()
-	var v int64
-	err = tx.GetContext(ctx, &v, db.Rebind("SELECT version FROM "+migrationsTable+" WHERE version = ?"), m.version)
-	switch {
-	case err == nil:
-		return tx.Rollback() // applied meanwhile by another process
-	case !errors.Is(err, sql.ErrNoRows):
-		return err
-	}
-	if _, err = tx.ExecContext(ctx, m.sql); err != nil {
-		return err
-	}
-	if _, err = tx.ExecContext(ctx, db.Rebind("INSERT INTO "+migrationsTable+" (version) VALUES (?)"), m.version); err != nil {
-		return err
-	}
-	return tx.Commit()
 }

@@ -37,11 +37,10 @@ func Migrate(ctx context.Context, db *sql.DB, dialect goose.Dialect, fsys fs.FS)
 		return fmt.Errorf("migrations: %w", err)
 	}
 	// Not p.Close: it would close db, which belongs to the caller.
-	sources := p.ListSources()
-	if len(sources) == 0 {
-		return errors.New("migrations: none embedded")
+	var known int64 // the highest version of fsys
+	for _, src := range p.ListSources() {
+		known = max(known, src.Version)
 	}
-	known := sources[len(sources)-1].Version
 	if _, err := p.Up(ctx); err != nil {
 		return fmt.Errorf("migrate: %w", err)
 	}

@@ -4,6 +4,8 @@
 -- Instants are INTEGER Unix milliseconds in UTC; durations are INTEGER
 -- milliseconds; booleans are INTEGER 0 or 1.
 
+-- +goose Up
+
 CREATE TABLE sysmaint_windows (
     id                 INTEGER PRIMARY KEY AUTOINCREMENT, -- AUTOINCREMENT: IDs are never reused
     start_ms           INTEGER NOT NULL,
@@ -33,17 +35,27 @@ CREATE TABLE sysmaint_windows_revision (
 
 INSERT INTO sysmaint_windows_revision (id, revision) VALUES (1, 0);
 
+-- +goose StatementBegin
 CREATE TRIGGER sysmaint_windows_inserted AFTER INSERT ON sysmaint_windows
 BEGIN
     UPDATE sysmaint_windows_revision SET revision = revision + 1 WHERE id = 1;
 END;
+-- +goose StatementEnd
 
+-- +goose StatementBegin
 CREATE TRIGGER sysmaint_windows_updated AFTER UPDATE ON sysmaint_windows
 BEGIN
     UPDATE sysmaint_windows_revision SET revision = revision + 1 WHERE id = 1;
 END;
+-- +goose StatementEnd
 
+-- +goose StatementBegin
 CREATE TRIGGER sysmaint_windows_deleted AFTER DELETE ON sysmaint_windows
 BEGIN
     UPDATE sysmaint_windows_revision SET revision = revision + 1 WHERE id = 1;
 END;
+-- +goose StatementEnd
+
+-- +goose Down
+DROP TABLE sysmaint_windows;
+DROP TABLE sysmaint_windows_revision;

@@ -9,6 +9,7 @@
 -- 1; kind is session.Kind (1 agent, 2 customer). A customer is never a
 -- maintenance admin.
 
+-- +goose Up
 CREATE TABLE sysmaint_sessions (
     id                 TEXT    NOT NULL PRIMARY KEY, -- chosen by the host
     kind               INTEGER NOT NULL CHECK (kind IN (1, 2)),
@@ -25,7 +26,10 @@ CREATE TABLE sysmaint_sessions (
 
 -- List: ORDER BY created_at_ms, id. The primary key serves Get, Touch,
 -- Delete and the keep-one check of DeleteAllExcept. No other index: the
--- counters are computed from List, DeleteNonAdmin and DeleteAllExcept visit
--- (nearly) every row anyway, and each extra index is one more b-tree to
--- update per deleted row.
+-- counters, DeleteNonAdmin and DeleteAllExcept visit (nearly) every row
+-- anyway, and each extra index is one more b-tree to update per deleted
+-- row.
 CREATE INDEX sysmaint_sessions_created ON sysmaint_sessions (created_at_ms, id);
+
+-- +goose Down
+DROP TABLE sysmaint_sessions;
