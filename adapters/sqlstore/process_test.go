@@ -16,6 +16,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/sysmaint/sysmaint/adapters/internal/proptest"
 	"github.com/sysmaint/sysmaint/adapters/sqlstore"
 	"github.com/sysmaint/sysmaint/maintenance"
 )
@@ -28,7 +29,38 @@ func TestMain(m *testing.M) {
 	if path := os.Getenv(childEnv); path != "" {
 		os.Exit(writeFromChild(path))
 	}
+	if path := os.Getenv(proptest.EnvChild); path != "" {
+		os.Exit(followFromChild(path))
+	}
 	os.Exit(m.Run())
+}
+
+// followFromChild is a reader process of TestPropagation: it follows the
+// windows of the file at path.
+func followFromChild(path string) int {
+	db, err := sqlstore.Open(context.Background(), path, nil)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	defer db.Close()
+	return proptest.Child(db.Windows())
+}
+
+// TestPropagation measures how fast a window added by one process is in
+// force in two others sharing the file, three processes in all, found by
+// Run's poll (DefaultPollInterval, 500 ms): the figure to read beside
+// pgstore's pushed one. The writer writes as soon as the readers saw the
+// previous change, just after their poll, so each change waits a whole
+// poll interval: the figure is the worst case. It prints it:
+//
+//	go test -run Propagation -v ./adapters/sqlstore/
+func TestPropagation(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "shared.db")
+	writer := maintenance.New(openDB(t, path).Windows(), &maintenance.Options{Logger: quiet})
+	require.NoError(t, writer.Refresh(t.Context()))
+	res := proptest.Measure(t, path, writer, 2, 20)
+	t.Logf("SQLite, polled every %v, 3 processes, 20 changes × 2 readers: %s", maintenance.DefaultPollInterval, res)
 }
 
 // writeFromChild opens the file at path and, for every line read from
