@@ -177,3 +177,17 @@ func testCreateDoesNotValidate(t *testing.T, s maintenance.Store) {
 	got := mustCreate(t, s, w)
 	assertStored(t, s, stored(w, got.ID))
 }
+
+func testRoundTripValidRangeEnds(t *testing.T, s maintenance.Store) {
+	// The first and the last instant Validate accepts, at the precision a
+	// store keeps: a store keeps every valid window exactly.
+	w := fixture("the ends of the valid range", at(0), maintenance.Valid)
+	w.Start = maintenance.MinTime.Add(time.Millisecond)
+	w.Stop = maintenance.MaxTime.Truncate(time.Millisecond)
+	w.Lead = maintenance.MaxLead
+	require.NoError(t, w.Validate(), "fixture should be valid")
+	got := mustCreate(t, s, w)
+	assertWindow(t, stored(w, got.ID), got, "Create")
+	assertStored(t, s, stored(w, got.ID))
+	assertWindow(t, stored(w, got.ID), mustList(t, s, maintenance.Valid)[0], "List")
+}

@@ -55,6 +55,7 @@ func storeCases() []tcase {
 			{name: "RoundTripsEveryField", run: testRoundTripEveryField},
 			{name: "ShowLoginMessage", run: testRoundTripShowLoginMessage},
 			{name: "Unicode250Runes", run: testRoundTripUnicode},
+			{name: "EndsOfTheValidRange", run: testRoundTripValidRangeEnds},
 			{name: "InstantsInUTCAtMillisecond", run: testCreateNormalizesInstants},
 			{name: "ZeroInstantsStayZero", run: testCreateZeroInstants},
 			{name: "DoesNotValidate", run: testCreateDoesNotValidate},
