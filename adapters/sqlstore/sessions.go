@@ -140,6 +140,9 @@ func (s *SessionStore) Touch(ctx context.Context, id string, at time.Time) error
 	if err := ctx.Err(); err != nil {
 		return sessionFail(ctx, op, err)
 	}
+	if err := session.ValidateTouch(id, at); err != nil {
+		return fmt.Errorf("sqlstore: touch session: %w", err)
+	}
 	if err := execOne(ctx, s.db, s.q.touch, toMS(at), id); err != nil {
 		return sessionFail(ctx, op, err)
 	}
