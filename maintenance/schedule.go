@@ -112,13 +112,19 @@ var (
 )
 
 // unixMS returns t in Unix milliseconds, rounded down, clamped to
-// [minMS, maxMS]. Unlike t.UnixMilli, it never wraps: t.Unix itself wraps
-// for the instants farthest in the past, so instants outside the fast
-// range are placed by comparing them with the ends of the line.
+// [minMS, maxMS]. Unlike t.UnixMilli, it never wraps. At repeats its fast
+// path inline (unixMS is too big for the compiler to inline).
 func unixMS(t time.Time) int64 {
-	if sec := t.Unix(); sec > -fastSec && sec < fastSec {
+	if sec := t.Unix(); uint64(sec+fastSec-1) < 2*fastSec-1 { // -fastSec < sec < fastSec
 		return sec*1000 + int64(t.Nanosecond())/1e6
 	}
+	return unixMSFar(t)
+}
+
+// unixMSFar is unixMS for instants some 292 million years or more from
+// 1970. t.Unix itself wraps for the farthest in the past, so they are
+// placed by comparing them with the ends of the line.
+func unixMSFar(t time.Time) int64 {
 	switch {
 	case t.Before(minInstant):
 		return minMS
@@ -277,7 +283,12 @@ func (h *idxHeap) pop() {
 // the schedule's reach). It allocates nothing; see [Schedule] for its
 // cost.
 func (s *Schedule) At(t time.Time) Status {
-	ms := unixMS(t)
+	var ms int64 // unixMS(t), inline
+	if sec := t.Unix(); uint64(sec+fastSec-1) < 2*fastSec-1 {
+		ms = sec*1000 + int64(t.Nanosecond())/1e6
+	} else {
+		ms = unixMSFar(t)
+	}
 	seg := s.cur.Load()
 	if ms < seg.from || ms >= seg.until {
 		seg = &s.segs[sort.Search(len(s.segs), func(i int) bool { return s.segs[i].until > ms })]
