@@ -55,7 +55,7 @@ func Example() {
 		fmt.Printf("%s %d Retry-After=%q %s\n", now, rec.Code, rec.Header().Get("Retry-After"), firstLine(rec.Body.String()))
 	}
 	// Output:
-	// 21:45 200 Retry-After="" banner: A system maintenance period will start at: 11/24/2026 22:00 and is expected to stop at: 11/24/2026 23:00
+	// 21:45 200 Retry-After="" banner: A system maintenance period will start at: 11/24/2026 22:00 UTC and is expected to stop at: 11/24/2026 23:00 UTC
 	// 22:30 503 Retry-After="1800" <!DOCTYPE html>
 }
 

@@ -28,6 +28,12 @@
 // Time comes from the injected clock ([Options.Clock], a
 // github.com/benbjohnson/clock Clock; the real clock by default, a
 // *clock.Mock in tests). Instants are kept in UTC at millisecond precision.
+// A window's Start and Stop lie in the years 1 to 9999 ([MinTime],
+// [MaxTime]) and its own Lead is at most [MaxLead] (366 days), so every
+// store keeps them exactly and no arithmetic on them overflows; validation
+// refuses the rest. A [Schedule] answers any instant a time.Time can hold:
+// those beyond the reach of int64 Unix milliseconds are clamped, never
+// wrapped (see [Compile]).
 //
 // # Errors
 //

@@ -26,6 +26,11 @@ const (
 	ReasonNotBeforeStop Reason = "is not before the stop"
 	ReasonUnknown       Reason = "is not a known validity"
 	ReasonNegative      Reason = "is negative"
+	// ReasonOutOfRange refuses a Start or Stop before MinTime or after
+	// MaxTime.
+	ReasonOutOfRange Reason = "is outside the years 1 to 9999"
+	// ReasonLeadTooLong refuses a Lead longer than MaxLead.
+	ReasonLeadTooLong Reason = "is longer than 366 days"
 )
 
 // Field names used in a [FieldError]: the names of the Window fields.
@@ -86,10 +91,11 @@ func (e *ValidationError) add(field string, r Reason) {
 }
 
 // Validate checks w and returns a *ValidationError listing every bad field,
-// or nil. The rules: Start and Stop are set and Start is strictly before
-// Stop; Comment is not blank and at most [MaxTextLen] characters;
-// LoginMessage and NotifyMessage are at most MaxTextLen characters;
-// Validity is one of the three; Lead is not negative.
+// or nil. The rules: Start and Stop are set, lie between [MinTime] and
+// [MaxTime] (the years 1 to 9999, UTC), and Start is strictly before Stop;
+// Comment is not blank and at most [MaxTextLen] characters; LoginMessage
+// and NotifyMessage are at most MaxTextLen characters; Validity is one of
+// the three; Lead is neither negative nor longer than [MaxLead].
 // Lengths count characters (runes), not bytes.
 func (w Window) Validate() error {
 	return w.problems().err()
@@ -119,11 +125,16 @@ func (w Window) problems() *ValidationError {
 	switch {
 	case w.Start.IsZero():
 		e.add(FieldStart, ReasonRequired)
-	case !w.Stop.IsZero() && !w.Start.Before(w.Stop):
+	case !inRange(w.Start):
+		e.add(FieldStart, ReasonOutOfRange)
+	case !w.Stop.IsZero() && inRange(w.Stop) && !w.Start.Before(w.Stop):
 		e.add(FieldStart, ReasonNotBeforeStop)
 	}
-	if w.Stop.IsZero() {
+	switch {
+	case w.Stop.IsZero():
 		e.add(FieldStop, ReasonRequired)
+	case !inRange(w.Stop):
+		e.add(FieldStop, ReasonOutOfRange)
 	}
 	switch {
 	case strings.TrimSpace(w.Comment) == "":
@@ -140,8 +151,11 @@ func (w Window) problems() *ValidationError {
 	if !w.Validity.Known() {
 		e.add(FieldValidity, ReasonUnknown)
 	}
-	if w.Lead < 0 {
+	switch {
+	case w.Lead < 0:
 		e.add(FieldLead, ReasonNegative)
+	case w.Lead > MaxLead:
+		e.add(FieldLead, ReasonLeadTooLong)
 	}
 	return e
 }

@@ -39,40 +39,107 @@ type segment struct {
 // Compile builds the schedule of windows with the given default lead time
 // (a window's own positive Lead replaces it; a lead of zero or less means no
 // notice). Windows that are not [Valid], or whose Start is not before their
-// Stop, take no part. Instants are read at millisecond precision. The
-// windows are copied: later changes to the slice do not affect the schedule.
+// Stop, take no part. The windows are copied: later changes to the slice do
+// not affect the schedule.
+//
+// Instants are read at millisecond precision, on a time line that reaches
+// as far as int64 Unix milliseconds do, some 292 million years either side
+// of 1970: from time.UnixMilli(math.MinInt64+1) to
+// time.UnixMilli(math.MaxInt64-1). Compile does not validate, so it may be
+// handed instants beyond that reach (validated windows lie between
+// [MinTime] and [MaxTime], far inside it): a window's Start and Stop, and
+// the instants given to [Schedule.At], are clamped to the nearest end of
+// the line, never wrapped, and a notice that would begin before the line
+// begins with it. Everything the schedule says about clamped instants is
+// what the rules say about the clamped values, and [Status.End] and
+// [Status.Next] are instants on the line.
 func Compile(windows []Window, lead time.Duration) *Schedule {
 	s := &Schedule{lead: lead}
+	type entry struct {
+		w           Window
+		start, stop int64
+	}
+	var es []entry
 	for _, w := range windows {
 		w = w.Normalize()
-		if w.Validity == Valid && w.Start.Before(w.Stop) {
-			s.windows = append(s.windows, w)
+		start, stop := unixMS(w.Start), unixMS(w.Stop)
+		if w.Validity == Valid && start < stop {
+			es = append(es, entry{w, start, stop})
 		}
 	}
-	slices.SortFunc(s.windows, byStartID)
-	n := len(s.windows)
+	// Sorted by the clamped Start, so that windows clamped to the same
+	// instant are ordered by ID like any others that start together.
+	slices.SortFunc(es, func(a, b entry) int {
+		if c := cmp.Compare(a.start, b.start); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.w.ID, b.w.ID)
+	})
+	n := len(es)
+	s.windows = make([]Window, n)
 	s.start = make([]int64, n)
 	s.stop = make([]int64, n)
 	notice := make([]int64, n)
-	for i, w := range s.windows {
-		s.start[i] = w.Start.UnixMilli()
-		s.stop[i] = w.Stop.UnixMilli()
+	for i, e := range es {
+		s.windows[i], s.start[i], s.stop[i] = e.w, e.start, e.stop
 		l := lead
-		if w.Lead > 0 {
-			l = w.Lead
+		if e.w.Lead > 0 {
+			l = e.w.Lead
 		}
-		notice[i] = s.start[i] - max(l.Milliseconds(), 0)
+		notice[i] = subMS(e.start, l.Milliseconds())
 	}
 	s.segs = s.sweep(notice)
 	s.cur.Store(&s.segs[0])
 	return s
 }
 
-func byStartID(a, b Window) int {
-	if c := a.Start.Compare(b.Start); c != 0 {
-		return c
+// The ends of the schedule's time line, in Unix ms. The values one step
+// further out, math.MinInt64 and math.MaxInt64, are kept for the first
+// segment's from and the last segment's until, so every instant on the
+// line has a segment that ends after it.
+const (
+	minMS = math.MinInt64 + 1
+	maxMS = math.MaxInt64 - 1
+)
+
+// fastSec bounds the Unix seconds whose milliseconds are computed without
+// a check: for |sec| < fastSec, sec*1000 + 999 lies inside [minMS, maxMS].
+const fastSec = maxMS / 1000
+
+var (
+	minInstant = time.UnixMilli(minMS)
+	maxInstant = time.UnixMilli(maxMS)
+)
+
+// unixMS returns t in Unix milliseconds, rounded down, clamped to
+// [minMS, maxMS]. Unlike t.UnixMilli, it never wraps. At repeats its fast
+// path inline (unixMS is too big for the compiler to inline).
+func unixMS(t time.Time) int64 {
+	if sec := t.Unix(); uint64(sec+fastSec-1) < 2*fastSec-1 { // -fastSec < sec < fastSec
+		return sec*1000 + int64(t.Nanosecond())/1e6
 	}
-	return cmp.Compare(a.ID, b.ID)
+	return unixMSFar(t)
+}
+
+// unixMSFar is unixMS for instants some 292 million years or more from
+// 1970. t.Unix itself wraps for the farthest in the past, so they are
+// placed by comparing them with the ends of the line.
+func unixMSFar(t time.Time) int64 {
+	switch {
+	case t.Before(minInstant):
+		return minMS
+	case t.After(maxInstant):
+		return maxMS
+	}
+	return t.UnixMilli()
+}
+
+// subMS returns a - b for a >= minMS and b >= 0, no less than minMS.
+func subMS(a, b int64) int64 {
+	if a < minMS+b { // minMS+b cannot overflow: minMS < 0 <= b
+		return minMS
+	}
+	return a - b
 }
 
 // sweep walks the boundaries in order, keeping the windows whose notice has
@@ -212,10 +279,16 @@ func (h *idxHeap) pop() {
 	}
 }
 
-// At returns the status at t. It allocates nothing; see [Schedule] for its
+// At returns the status at t, any t (see [Compile] for instants beyond
+// the schedule's reach). It allocates nothing; see [Schedule] for its
 // cost.
 func (s *Schedule) At(t time.Time) Status {
-	ms := t.UnixMilli()
+	var ms int64 // unixMS(t), inline
+	if sec := t.Unix(); uint64(sec+fastSec-1) < 2*fastSec-1 {
+		ms = sec*1000 + int64(t.Nanosecond())/1e6
+	} else {
+		ms = unixMSFar(t)
+	}
 	seg := s.cur.Load()
 	if ms < seg.from || ms >= seg.until {
 		seg = &s.segs[sort.Search(len(s.segs), func(i int) bool { return s.segs[i].until > ms })]
@@ -226,6 +299,7 @@ func (s *Schedule) At(t time.Time) Status {
 
 // Windows returns a new slice of the windows that take part in the
 // schedule (the valid ones, Start before Stop), sorted by Start, then ID.
+// The windows are as given to Compile, normalized, not clamped.
 func (s *Schedule) Windows() []Window { return slices.Clone(s.windows) }
 
 // Len returns the number of windows that take part in the schedule.

@@ -1,6 +1,7 @@
 package maintenance_test
 
 import (
+	"math"
 	"slices"
 	"testing"
 	"time"
@@ -154,8 +155,7 @@ func TestSchedule_WalkForwardAndBack(t *testing.T) {
 	}
 }
 
-// naive computes the status at t by scanning every window: the rules of the
-// package written as plainly as possible.
+// naiveStatus is what naive finds.
 type naiveStatus struct {
 	active   []int64
 	primary  int64
@@ -163,6 +163,9 @@ type naiveStatus struct {
 	end      time.Time
 }
 
+// naive computes the status at t by scanning every window: the rules of the
+// package written as plainly as possible. The windows and the instant are
+// given clamped (see clampT).
 func naive(ws []maintenance.Window, lead time.Duration, t time.Time) naiveStatus {
 	var st naiveStatus
 	st.active = []int64{}
@@ -185,7 +188,7 @@ func naive(ws []maintenance.Window, lead time.Duration, t time.Time) naiveStatus
 			if primary == nil || w.Start.After(primary.Start) || (w.Start.Equal(primary.Start) && w.ID < primary.ID) {
 				primary = &valid[i]
 			}
-			if w.Stop.After(st.end) {
+			if len(st.active) == 1 || w.Stop.After(st.end) { // the zero end is year 1, not "none"
 				st.end = w.Stop
 			}
 		}
@@ -201,7 +204,7 @@ func naive(ws []maintenance.Window, lead time.Duration, t time.Time) naiveStatus
 	if upcoming != nil {
 		st.upcoming = upcoming.ID
 	}
-	for grew := !st.end.IsZero(); grew; {
+	for grew := len(st.active) > 0; grew; {
 		grew = false
 		for _, w := range valid {
 			if !w.Start.After(st.end) && w.Stop.After(st.end) {
@@ -216,10 +219,38 @@ func (a naiveStatus) equal(b naiveStatus) bool {
 	return slices.Equal(a.active, b.active) && a.primary == b.primary && a.upcoming == b.upcoming && a.end.Equal(b.end)
 }
 
+// clampT returns t as the schedule reads it, by the rule Compile documents:
+// at millisecond precision, on the time line of int64 Unix milliseconds
+// less one at each end, instants beyond it moved to its nearest end.
+func clampT(t time.Time) time.Time {
+	lo, hi := time.UnixMilli(math.MinInt64+1).UTC(), time.UnixMilli(math.MaxInt64-1).UTC()
+	switch {
+	case t.Before(lo):
+		return lo
+	case t.After(hi):
+		return hi
+	}
+	return t.UTC().Truncate(time.Millisecond)
+}
+
+// clampWindows returns a copy of ws normalized (Lead at millisecond
+// precision), with Start and Stop clamped.
+func clampWindows(ws []maintenance.Window) []maintenance.Window {
+	out := make([]maintenance.Window, len(ws))
+	for i, w := range ws {
+		w = w.Normalize()
+		w.Start, w.Stop = clampT(w.Start), clampT(w.Stop)
+		out[i] = w
+	}
+	return out
+}
+
 // assertNaive checks st, the compiled status at t, against the naive scan,
 // including Next: the first boundary after t where the naive status differs.
+// Both are computed on the clamped time line.
 func assertNaive(t *testing.T, ws []maintenance.Window, lead time.Duration, ti time.Time, st maintenance.Status) {
 	t.Helper()
+	ws, ti = clampWindows(ws), clampT(ti)
 	want := naive(ws, lead, ti)
 	got := naiveStatus{active: ids(st.ActiveWindows()), end: st.End()}
 	if w, ok := st.Window(); ok {
@@ -237,7 +268,7 @@ func assertNaive(t *testing.T, ws []maintenance.Window, lead time.Duration, ti t
 		if w.Lead > 0 {
 			l = w.Lead
 		}
-		for _, b := range []time.Time{w.Start.Add(-l), w.Start, w.Stop} {
+		for _, b := range []time.Time{clampT(w.Start.Add(-l.Truncate(time.Millisecond))), w.Start, w.Stop} {
 			if b.After(ti) {
 				bounds = append(bounds, b)
 			}
@@ -254,25 +285,59 @@ func assertNaive(t *testing.T, ws []maintenance.Window, lead time.Duration, ti t
 	assert.True(t, next.Equal(st.Next()), "at %v: next: naive %v, compiled %v", ti, next, st.Next())
 }
 
+// fuzzAnchors are the instants FuzzSchedule places windows and instants
+// around: today, the ends of the valid range, and the ends of the
+// schedule's time line and of time.Time, where Unix milliseconds saturate
+// or wrap.
+var fuzzAnchors = []time.Time{
+	base, base, base, base, // mostly today, so windows meet
+	maintenance.MinTime, maintenance.MaxTime,
+	lineStart, lineEnd, minMilli, maxMilli,
+	earliestUnix, earliest, latest, wrapsToBase,
+}
+
+// fuzzLead turns a byte into a window's own lead: mostly minutes, and at
+// the top of the range the longest leads a window can carry, validated or
+// not.
+func fuzzLead(b byte) time.Duration {
+	switch b {
+	case 255:
+		return math.MaxInt64
+	case 254:
+		return maintenance.MaxLead
+	}
+	return time.Duration(b%70) * time.Minute
+}
+
 // FuzzSchedule checks that the compiled schedule agrees with the naive scan
-// for random windows, at a random instant and around every boundary.
+// for random windows, at a random instant and around every boundary,
+// also at the extremes of time.Time (see Compile for the clamped time
+// line). Each window takes 5 bytes: start minute, length, validity, lead,
+// anchor.
 func FuzzSchedule(f *testing.F) {
-	f.Add([]byte{0, 10, 1, 0, 5, 20, 1, 0, 30, 5, 2, 0}, int16(7))
-	f.Add([]byte{0, 60, 1, 0, 60, 30, 1, 0, 90, 60, 1, 40}, int16(59))
-	f.Add([]byte{10, 10, 1, 0, 10, 10, 1, 0, 10, 10, 3, 0}, int16(10))
-	f.Fuzz(func(t *testing.T, data []byte, atMinute int16) {
+	f.Add([]byte{0, 10, 1, 0, 0, 5, 20, 1, 0, 0, 30, 5, 2, 0, 0}, uint8(0), int16(7))
+	f.Add([]byte{0, 60, 1, 0, 0, 60, 30, 1, 0, 0, 90, 60, 1, 40, 0}, uint8(0), int16(59))
+	f.Add([]byte{10, 10, 1, 0, 0, 10, 10, 1, 0, 0, 10, 10, 3, 0, 0}, uint8(0), int16(10))
+	f.Add([]byte{250, 20, 1, 255, 7, 0, 10, 1, 0, 7}, uint8(7), int16(-1))
+	f.Add([]byte{0, 89, 1, 60, 6, 5, 5, 1, 254, 4}, uint8(6), int16(3))
+	f.Add([]byte{127, 89, 1, 0, 9, 200, 30, 1, 10, 12}, uint8(9), int16(32767))
+	f.Add([]byte{0, 30, 1, 0, 13, 0, 30, 1, 0, 0}, uint8(13), int16(10))
+	f.Fuzz(func(t *testing.T, data []byte, atAnchor uint8, atMinute int16) {
 		var ws []maintenance.Window
-		for i := 0; i+4 <= len(data) && len(ws) < 12; i += 4 {
-			start := int(int8(data[i]))
+		for i := 0; i+5 <= len(data) && len(ws) < 12; i += 5 {
+			anchor := fuzzAnchors[int(data[i+4])%len(fuzzAnchors)]
+			start := anchor.Add(time.Duration(int8(data[i])) * time.Minute)
 			// IDs descend, so sorting by start must not lean on ID order.
-			w := win(int64(100-len(ws)), start, start+int(data[i+1]%90))
+			w := maintenance.Window{ID: int64(100 - len(ws)), Start: start,
+				Stop: start.Add(time.Duration(data[i+1]%90) * time.Minute), Comment: "w"}
 			w.Validity = maintenance.Validity(data[i+2]%3 + 1)
-			w.Lead = time.Duration(data[i+3]%70) * time.Minute
+			w.Lead = fuzzLead(data[i+3])
 			ws = append(ws, w)
 		}
 		lead := 30 * time.Minute
 		s := maintenance.Compile(ws, lead)
-		check := []time.Time{at(int(atMinute))}
+		anchor := fuzzAnchors[int(atAnchor)%len(fuzzAnchors)]
+		check := []time.Time{anchor.Add(time.Duration(atMinute) * time.Minute), lineStart, lineEnd, maxMilli, earliest, latest}
 		for _, w := range ws {
 			for _, b := range []time.Time{w.Start.Add(-w.Lead), w.Start.Add(-lead), w.Start, w.Stop} {
 				check = append(check, b, b.Add(-time.Millisecond))

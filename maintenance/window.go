@@ -81,11 +81,35 @@ const MaxTextLen = 250
 // It is Znuny's TimeNotifyUpcomingMaintenance default.
 const DefaultLead = 30 * time.Minute
 
+// MinTime and MaxTime bound the instants a window may hold: Start and Stop
+// lie in the years 1 to 9999 (UTC), from 0001-01-01T00:00:00Z to
+// 9999-12-31T23:59:59.999999999Z, or [Window.Validate] refuses them with
+// [ReasonOutOfRange]. Every store keeps such an instant exactly (as Unix
+// milliseconds in an int64, as RFC 3339 text, as a PostgreSQL timestamp),
+// every form and JSON encoder can show it, and a lead subtracted from it
+// cannot overflow. MinTime is also the zero time, which means "not set": a
+// Start or Stop equal to it is missing ([ReasonRequired]). They are
+// variables only because Go has no constant times: do not change them.
+var (
+	MinTime = time.Date(1, time.January, 1, 0, 0, 0, 0, time.UTC)
+	MaxTime = time.Date(9999, time.December, 31, 23, 59, 59, 999_999_999, time.UTC)
+)
+
+// MaxLead is the longest lead time a window may carry: a year, leap day
+// included. [Window.Validate] refuses a longer Lead with
+// [ReasonLeadTooLong].
+const MaxLead = 366 * 24 * time.Hour
+
+// inRange reports whether t lies between MinTime and MaxTime. It compares
+// instants, so it is exact for every time.Time, however far out.
+func inRange(t time.Time) bool { return !t.Before(MinTime) && !t.After(MaxTime) }
+
 // Window is one planned maintenance period: the interval [Start, Stop),
 // the texts shown to users, and its validity.
 //
 // Instants are kept in UTC at millisecond precision: the [Manager]
-// normalizes them before validating and storing.
+// normalizes them before validating and storing. Start and Stop lie
+// between [MinTime] and [MaxTime].
 type Window struct {
 	// ID identifies the window; the store assigns it on create.
 	ID int64
@@ -108,7 +132,7 @@ type Window struct {
 	Validity Validity
 	// Lead, when positive, replaces the Manager's lead time for this
 	// window: users are told it is coming from Start-Lead on. Zero means
-	// the Manager's lead.
+	// the Manager's lead. At most MaxLead.
 	Lead time.Duration
 
 	// CreatedAt and CreatedBy record who added the window and when.
@@ -149,7 +173,9 @@ func (w Window) UpcomingAt(t time.Time, lead time.Duration) bool {
 }
 
 // Normalize returns w with its instants in UTC, truncated to the
-// millisecond, as stores keep them. Zero instants stay zero.
+// millisecond, as stores keep them. Zero instants stay zero, and instants
+// outside [MinTime, MaxTime] stay where they are (truncated, never
+// wrapped), for Validate to refuse.
 func (w Window) Normalize() Window {
 	w.Start = normTime(w.Start)
 	w.Stop = normTime(w.Stop)
@@ -159,9 +185,13 @@ func (w Window) Normalize() Window {
 	return w
 }
 
+// normTime returns t in UTC truncated to the millisecond. It truncates the
+// time.Time itself rather than going through t.UnixMilli, which wraps for
+// instants some 292 million years from 1970 and would carry such an
+// instant into another year, possibly a valid one.
 func normTime(t time.Time) time.Time {
 	if t.IsZero() {
 		return time.Time{}
 	}
-	return time.UnixMilli(t.UnixMilli()).UTC()
+	return t.UTC().Truncate(time.Millisecond)
 }

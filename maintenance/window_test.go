@@ -153,28 +153,37 @@ func TestWindow_Normalize(t *testing.T) {
 
 // FuzzWindow_Validate checks Validate against the rules written plainly:
 // it refuses exactly the windows that break one, naming each broken field
-// once, and never panics.
+// once, and never panics. Start and Stop are drawn around today and around
+// the extremes of time.Time (fuzzAnchors).
 func FuzzWindow_Validate(f *testing.F) {
-	f.Add(int64(0), int64(3600_000), "Upgrade", "", "", int8(1), int64(0))
-	f.Add(int64(5), int64(5), " ", strings.Repeat("é", 251), "x", int8(4), int64(-1))
-	f.Add(int64(-1), int64(0), "\t0\n", "", strings.Repeat("a", 250), int8(3), int64(60_000))
-	f.Fuzz(func(t *testing.T, startMS, stopMS int64, comment, login, notify string, validity int8, leadMS int64) {
+	f.Add(uint8(0), int64(0), uint8(0), int64(3600_000), "Upgrade", "", "", int8(1), int64(0))
+	f.Add(uint8(0), int64(5), uint8(0), int64(5), " ", strings.Repeat("é", 251), "x", int8(4), int64(-1))
+	f.Add(uint8(0), int64(-1), uint8(0), int64(0), "\t0\n", "", strings.Repeat("a", 250), int8(3), int64(60_000))
+	f.Add(uint8(5), int64(-1), uint8(5), int64(1), "end of 9999", "", "", int8(1), int64(366*24*3600_000))
+	f.Add(uint8(4), int64(1), uint8(9), int64(1), "year 1", "", "", int8(1), int64(366*24*3600_000+1))
+	f.Add(uint8(13), int64(1), uint8(13), int64(60_000), "wraps", "", "", int8(1), int64(0))
+	f.Fuzz(func(t *testing.T, startAnchor uint8, startMS int64, stopAnchor uint8, stopMS int64,
+		comment, login, notify string, validity int8, leadMS int64) {
 		w := maintenance.Window{Comment: comment, LoginMessage: login, NotifyMessage: notify,
 			Validity: maintenance.Validity(validity), Lead: time.Duration(leadMS) * time.Millisecond}
 		if startMS != 0 {
-			w.Start = base.Add(time.Duration(startMS%1e12) * time.Millisecond)
+			w.Start = fuzzAnchors[int(startAnchor)%len(fuzzAnchors)].Add(time.Duration(startMS%1e12) * time.Millisecond)
 		}
 		if stopMS != 0 {
-			w.Stop = base.Add(time.Duration(stopMS%1e12) * time.Millisecond)
+			w.Stop = fuzzAnchors[int(stopAnchor)%len(fuzzAnchors)].Add(time.Duration(stopMS%1e12) * time.Millisecond)
 		}
+		// The years 1 to 9999 in UTC, written plainly.
+		year1, year10000 := time.Date(1, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC)
+		outside := func(t time.Time) bool { return t.Before(year1) || !t.Before(year10000) }
 		want := map[string]bool{
-			maintenance.FieldStart:         w.Start.IsZero() || (!w.Stop.IsZero() && !w.Start.Before(w.Stop)),
-			maintenance.FieldStop:          w.Stop.IsZero(),
+			maintenance.FieldStart: w.Start.IsZero() || outside(w.Start) ||
+				(!w.Stop.IsZero() && !outside(w.Stop) && !w.Start.Before(w.Stop)),
+			maintenance.FieldStop:          w.Stop.IsZero() || outside(w.Stop),
 			maintenance.FieldComment:       strings.TrimSpace(comment) == "" || len([]rune(comment)) > 250,
 			maintenance.FieldLoginMessage:  len([]rune(login)) > 250,
 			maintenance.FieldNotifyMessage: len([]rune(notify)) > 250,
 			maintenance.FieldValidity:      validity < 1 || validity > 3,
-			maintenance.FieldLead:          w.Lead < 0,
+			maintenance.FieldLead:          w.Lead < 0 || w.Lead > 366*24*time.Hour,
 		}
 		got := map[string]bool{}
 		var ve *maintenance.ValidationError
@@ -187,6 +196,14 @@ func FuzzWindow_Validate(f *testing.F) {
 		}
 		for field, bad := range want {
 			assert.Equal(t, bad, got[field], "field %s", field)
+		}
+		// What Validate accepts, a store keeps exactly: normalized, it
+		// survives the trip through Unix milliseconds.
+		if len(got) == 0 {
+			n := w.Normalize()
+			assert.Equal(t, n.Start, time.UnixMilli(n.Start.UnixMilli()).UTC())
+			assert.Equal(t, n.Stop, time.UnixMilli(n.Stop.UnixMilli()).UTC())
+			assert.NoError(t, n.Validate(), "normalized")
 		}
 	})
 }

@@ -31,9 +31,13 @@
 // # Time zones
 //
 // The start and stop in the upcoming text are shown in the viewer's time
-// zone ([Viewer.Location], UTC when nil) at minute precision, so a viewer
-// in Europe/Berlin sees the offset in force at each instant, also across a
-// daylight-saving change. [NewViewer] loads a zone by its IANA name and
+// zone ([Viewer.Location], UTC when nil), each with its zone ("CET",
+// "CEST", "UTC", or "UTC-03:00" where the zone has no abbreviation), so a
+// viewer in Europe/Berlin sees the offset in force at each instant, also
+// across a daylight-saving change. They are shown to the minute, or to the
+// second when either is not on a whole minute; a fraction of a second is
+// rounded outward, so the time shown always holds the whole window (see
+// [DefaultDateLayout]). [NewViewer] loads a zone by its IANA name and
 // names an unknown zone in its error.
 //
 // # Translation
@@ -41,9 +45,11 @@
 // The texts of [Settings] are passed through a [Translator] with the
 // viewer's language; the built-in [Catalog] ([DefaultCatalog]) holds
 // English (the texts themselves) and German. A language it does not know
-// gets English; "de-DE" and "de_AT" get German. The date layout is
-// translated too: English is [DefaultDateLayout] ("01/02/2006 15:04"),
-// German "02.01.2006 15:04". Messages an administrator wrote into a window
+// gets English; "de-DE", "de_AT", "de-CH-1996" and an Accept-Language
+// value preferring German ("fr-CH, de;q=0.9") get German. The date layouts
+// are translated too: English is [DefaultDateLayout] ("01/02/2006 15:04
+// MST") and [DefaultDateLayoutSeconds], German "02.01.2006 15:04 MST" and
+// "02.01.2006 15:04:05 MST". Messages an administrator wrote into a window
 // (NotifyMessage, LoginMessage) are shown as written, never translated.
 //
 // # Escaping

@@ -45,10 +45,29 @@ func ExampleTexts_Banner() {
 	fmt.Println(texts.Banner(sched.At(t), german).Text)
 	// Output:
 	// 19:00 UTC none: ""
-	// 19:30 UTC upcoming: "A system maintenance period will start at: 11/24/2026 21:00 and is expected to stop at: 11/24/2026 23:00"
+	// 19:30 UTC upcoming: "A system maintenance period will start at: 11/24/2026 21:00 CET and is expected to stop at: 11/24/2026 23:00 CET"
 	// 20:00 UTC active: "We are performing scheduled maintenance."
 	// 22:00 UTC none: ""
-	// Eine Systemwartung beginnt am 24.11.2026 21:00 und endet voraussichtlich am 24.11.2026 23:00
+	// Eine Systemwartung beginnt am 24.11.2026 21:00 CET und endet voraussichtlich am 24.11.2026 23:00 CET
+}
+
+func ExampleTexts_Upcoming() {
+	texts := notify.New(nil)
+	// A window that does not start on a whole minute is shown to the
+	// second, with the viewer's zone.
+	w := maintenance.Window{
+		Start: time.Date(2026, 11, 24, 17, 32, 55, 0, time.UTC),
+		Stop:  time.Date(2026, 11, 24, 17, 33, 0, 0, time.UTC),
+	}
+	newYork, err := notify.NewViewer(session.Agent, "America/New_York", "en-US")
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println(texts.Upcoming(w, newYork))
+	fmt.Println(texts.Upcoming(w, notify.Viewer{Language: "de-AT"}))
+	// Output:
+	// A system maintenance period will start at: 11/24/2026 12:32:55 EST and is expected to stop at: 11/24/2026 12:33:00 EST
+	// Eine Systemwartung beginnt am 24.11.2026 17:32:55 UTC und endet voraussichtlich am 24.11.2026 17:33:00 UTC
 }
 
 func ExampleTexts_LoginMessage() {

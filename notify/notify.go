@@ -22,12 +22,31 @@ const (
 	DefaultUpcoming           = "A system maintenance period will start at: %s and is expected to stop at: %s"
 )
 
-// DefaultDateLayout is the time layout of the start and stop instants in the
-// upcoming text: Znuny's English date format at minute precision
-// ("01/10/2014 12:00"). It is passed through the [Translator] like a text,
-// so a translation can supply its own layout; the built-in catalog maps it
-// to "02.01.2006 15:04" for German.
-const DefaultDateLayout = "01/02/2006 15:04"
+// DefaultDateLayout and DefaultDateLayoutSeconds are the time layouts of
+// the start and stop instants in the upcoming text: Znuny's English date
+// format ("01/10/2014 12:00") followed by the time zone, to the minute or,
+// when the window does not start and stop on whole minutes, to the second.
+// The upcoming text reads, in the viewer's zone:
+//
+//	A system maintenance period will start at: 11/24/2026 21:00 CET and is expected to stop at: 11/24/2026 23:00 CET
+//	A system maintenance period will start at: 11/24/2026 17:32:55 UTC and is expected to stop at: 11/24/2026 17:33:00 UTC
+//
+// The zone is its abbreviation in the time zone database ("CET", "CEST",
+// "EST", "UTC"), or the offset from UTC ("UTC+05:45", "UTC-03:00") where
+// the database has only a number for it. A bound is never moved in a way
+// that changes what the text says: both are shown to the second as soon as
+// one is not on a whole minute, and a fraction of a second is rounded
+// outward (the start down, the stop up), so the time shown always holds
+// the whole window.
+//
+// Both layouts are passed through the [Translator] like a text, so a
+// translation can supply its own; the built-in catalog maps them to
+// "02.01.2006 15:04 MST" and "02.01.2006 15:04:05 MST" for German. A
+// layout's "MST" is where the zone goes.
+const (
+	DefaultDateLayout        = "01/02/2006 15:04 MST"
+	DefaultDateLayoutSeconds = "01/02/2006 15:04:05 MST"
+)
 
 // Settings holds the texts shown to users. A nil *Settings, and every zero
 // field, means the default.
@@ -44,12 +63,14 @@ type Settings struct {
 	// because of maintenance. Default: DefaultLoginRefused.
 	LoginRefused string
 	// Upcoming is the banner text while a window is coming within its lead
-	// time. Its first "%s" is replaced by the start, its second by the stop;
-	// nothing else in it is interpreted (it is not a fmt format).
-	// Default: DefaultUpcoming.
+	// time. Its first "%s" is replaced by the start, its second by the stop,
+	// each formatted with DefaultDateLayout or DefaultDateLayoutSeconds (as
+	// translated) in the viewer's time zone; nothing else in it is
+	// interpreted (it is not a fmt format). Default: DefaultUpcoming.
 	Upcoming string
 	// Translator translates the texts above (not the windows' own
-	// messages) and DefaultDateLayout into the viewer's language.
+	// messages), DefaultDateLayout and DefaultDateLayoutSeconds into the
+	// viewer's language.
 	// Default: the built-in catalog (English and German), see
 	// DefaultCatalog.
 	Translator Translator
@@ -178,8 +199,8 @@ type Notice struct {
 // administrator wrote it, or else the translated ActiveNotification; an
 // upcoming window is not announced then. Otherwise, while a window is
 // upcoming, it is the translated Upcoming text with the window's start and
-// stop in v's time zone and language, at minute precision. Otherwise it is
-// the zero Notice; that path allocates nothing.
+// stop in v's time zone and language (see [DefaultDateLayout]). Otherwise
+// it is the zero Notice; that path allocates nothing.
 func (t *Texts) Banner(st maintenance.Status, v Viewer) Notice {
 	if !st.Active() {
 		if w, ok := st.Upcoming(); ok {
@@ -198,12 +219,51 @@ func (t *Texts) Banner(st maintenance.Status, v Viewer) Notice {
 }
 
 // Upcoming returns the translated Upcoming text for w with its start and
-// stop in v's time zone and language, at minute precision, whatever the
-// status. [Texts.Banner] uses it.
+// stop in v's time zone and language, whatever the status: to the minute,
+// or to the second when either bound is not on a whole minute, with the
+// zone (see [DefaultDateLayout]). [Texts.Banner] uses it.
 func (t *Texts) Upcoming(w maintenance.Window, v Viewer) string {
 	lang, loc := v.language(), v.location()
-	layout := t.tr.Translate(lang, DefaultDateLayout)
-	return fill(t.tr.Translate(lang, t.upcoming), w.Start.In(loc).Format(layout), w.Stop.In(loc).Format(layout))
+	start, stop := bounds(w, loc)
+	layout := DefaultDateLayout
+	if start.Second() != 0 || stop.Second() != 0 {
+		layout = DefaultDateLayoutSeconds
+	}
+	layout = t.tr.Translate(lang, layout)
+	return fill(t.tr.Translate(lang, t.upcoming), start.Format(layout), stop.Format(layout))
+}
+
+// bounds returns w's start and stop as shown: rounded outward to whole
+// seconds (the start down, the stop up), in loc, with a zone whose name is
+// fit to show (see zoned).
+func bounds(w maintenance.Window, loc *time.Location) (start, stop time.Time) {
+	start = w.Start.Truncate(time.Second)
+	stop = w.Stop.Truncate(time.Second)
+	if stop.Before(w.Stop) {
+		stop = stop.Add(time.Second)
+	}
+	return zoned(start.In(loc)), zoned(stop.In(loc))
+}
+
+// zoned returns t, in a fixed zone of the same offset named "UTC+05:45"
+// when the name of t's zone is not an abbreviation made of letters: the
+// time zone database names some zones by a number only ("-03", "+0545"),
+// and a zone made with time.FixedZone may have no name at all.
+func zoned(t time.Time) time.Time {
+	name, offset := t.Zone()
+	if name != "" && strings.Trim(name, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz") == "" {
+		return t
+	}
+	if offset == 0 {
+		return t.In(time.UTC)
+	}
+	sign, abs := byte('+'), offset
+	if offset < 0 {
+		sign, abs = '-', -offset
+	}
+	h, m := abs/3600, abs/60%60 // an offset's odd seconds (local mean time) are not shown
+	b := []byte{'U', 'T', 'C', sign, byte('0' + h/10), byte('0' + h%10), ':', byte('0' + m/10), byte('0' + m%10)}
+	return t.In(time.FixedZone(string(b), offset))
 }
 
 // fill replaces the first "%s" in text with start and the second with

@@ -55,7 +55,7 @@ func viewer(t *testing.T, zone, lang string) notify.Viewer {
 	return v
 }
 
-const upcomingNoon = "A system maintenance period will start at: 11/24/2026 12:00 and is expected to stop at: 11/24/2026 14:00"
+const upcomingNoon = "A system maintenance period will start at: 11/24/2026 12:00 UTC and is expected to stop at: 11/24/2026 14:00 UTC"
 
 func TestTexts_Banner_Boundaries(t *testing.T) {
 	start := now.Add(2 * time.Hour) // 12:00 UTC
@@ -197,17 +197,23 @@ func TestTexts_Banner_TimeZones(t *testing.T) {
 		want       string
 	}{
 		{"Berlin after the change", after, "Europe/Berlin", "en",
-			"A system maintenance period will start at: 10/25/2026 11:00 and is expected to stop at: 10/25/2026 13:00"},
+			"A system maintenance period will start at: 10/25/2026 11:00 CET and is expected to stop at: 10/25/2026 13:00 CET"},
 		{"Berlin across the change", across, "Europe/Berlin", "en",
-			"A system maintenance period will start at: 10/25/2026 01:00 and is expected to stop at: 10/25/2026 04:00"},
+			"A system maintenance period will start at: 10/25/2026 01:00 CEST and is expected to stop at: 10/25/2026 04:00 CET"},
 		{"Berlin across the change, German", across, "Europe/Berlin", "de",
-			"Eine Systemwartung beginnt am 25.10.2026 01:00 und endet voraussichtlich am 25.10.2026 04:00"},
+			"Eine Systemwartung beginnt am 25.10.2026 01:00 CEST und endet voraussichtlich am 25.10.2026 04:00 CET"},
 		{"UTC", after, "", "en",
-			"A system maintenance period will start at: 10/25/2026 10:00 and is expected to stop at: 10/25/2026 12:00"},
+			"A system maintenance period will start at: 10/25/2026 10:00 UTC and is expected to stop at: 10/25/2026 12:00 UTC"},
 		{"New York (its change is a week later)", after, "America/New_York", "en",
-			"A system maintenance period will start at: 10/25/2026 06:00 and is expected to stop at: 10/25/2026 08:00"},
+			"A system maintenance period will start at: 10/25/2026 06:00 EDT and is expected to stop at: 10/25/2026 08:00 EDT"},
 		{"Kolkata, half-hour offset", after, "Asia/Kolkata", "en",
-			"A system maintenance period will start at: 10/25/2026 15:30 and is expected to stop at: 10/25/2026 17:30"},
+			"A system maintenance period will start at: 10/25/2026 15:30 IST and is expected to stop at: 10/25/2026 17:30 IST"},
+		{"Sao Paulo, a zone named by its offset", after, "America/Sao_Paulo", "en",
+			"A system maintenance period will start at: 10/25/2026 07:00 UTC-03:00 and is expected to stop at: 10/25/2026 09:00 UTC-03:00"},
+		{"Kathmandu, a quarter-hour offset named by its offset", after, "Asia/Kathmandu", "en",
+			"A system maintenance period will start at: 10/25/2026 15:45 UTC+05:45 and is expected to stop at: 10/25/2026 17:45 UTC+05:45"},
+		{"Sao Paulo, German", after, "America/Sao_Paulo", "de",
+			"Eine Systemwartung beginnt am 25.10.2026 07:00 UTC-03:00 und endet voraussichtlich am 25.10.2026 09:00 UTC-03:00"},
 	}
 	texts := notify.New(nil)
 	for _, tt := range tests {
@@ -220,18 +226,60 @@ func TestTexts_Banner_TimeZones(t *testing.T) {
 	}
 }
 
-func TestTexts_Banner_MinutePrecision(t *testing.T) {
-	w := window(time.Date(2026, 11, 24, 12, 0, 59, 999e6, time.UTC), time.Date(2026, 11, 24, 14, 59, 59, 0, time.UTC))
-	m, mock, _ := newManager(t, now, w)
-	mock.Set(time.Date(2026, 11, 24, 11, 45, 0, 0, time.UTC))
-	n := notify.New(nil).Banner(m.Status(), notify.Viewer{})
-	assert.Equal(t, "A system maintenance period will start at: 11/24/2026 12:00 and is expected to stop at: 11/24/2026 14:59", n.Text)
+// TestTexts_Upcoming_Precision checks that the bounds are never moved in a
+// way that changes what the text says: seconds are shown when a bound is
+// not on a whole minute, and fractions of a second are rounded outward.
+func TestTexts_Upcoming_Precision(t *testing.T) {
+	const text = "%s - %s"
+	d := func(h, m, s, ms int) time.Time { return time.Date(2026, 11, 24, h, m, s, ms*1e6, time.UTC) }
+	tests := []struct {
+		name        string
+		start, stop time.Time
+		loc         *time.Location
+		want        string
+	}{
+		{"whole minutes", d(12, 0, 0, 0), d(14, 0, 0, 0), nil,
+			"11/24/2026 12:00 UTC - 11/24/2026 14:00 UTC"},
+		{"a window of five seconds", d(17, 32, 55, 0), d(17, 33, 0, 0), nil,
+			"11/24/2026 17:32:55 UTC - 11/24/2026 17:33:00 UTC"},
+		{"stop a second before the minute", d(12, 0, 0, 0), d(14, 59, 59, 0), nil,
+			"11/24/2026 12:00:00 UTC - 11/24/2026 14:59:59 UTC"},
+		{"a fraction of a second: the start rounds down", d(12, 0, 59, 999), d(14, 59, 59, 0), nil,
+			"11/24/2026 12:00:59 UTC - 11/24/2026 14:59:59 UTC"},
+		{"a fraction of a second: the stop rounds up", d(12, 0, 0, 0), d(13, 0, 0, 1), nil,
+			"11/24/2026 12:00:00 UTC - 11/24/2026 13:00:01 UTC"},
+		{"rounded outward onto whole minutes", d(12, 0, 0, 500), d(13, 59, 59, 500), nil,
+			"11/24/2026 12:00 UTC - 11/24/2026 14:00 UTC"},
+		{"shorter than a second", d(12, 0, 0, 200), d(12, 0, 0, 700), nil,
+			"11/24/2026 12:00:00 UTC - 11/24/2026 12:00:01 UTC"},
+		{"seconds in the viewer's zone: an offset of odd seconds", d(12, 0, 0, 0), d(13, 0, 0, 0), time.FixedZone("", 19*60+32),
+			"11/24/2026 12:19:32 UTC+00:19 - 11/24/2026 13:19:32 UTC+00:19"},
+		{"a fixed zone without a name", d(12, 0, 0, 0), d(13, 0, 0, 0), time.FixedZone("", -(9*3600 + 30*60)),
+			"11/24/2026 02:30 UTC-09:30 - 11/24/2026 03:30 UTC-09:30"},
+		{"a fixed zone named UTC by offset zero", d(12, 0, 0, 0), d(13, 0, 0, 0), time.FixedZone("", 0),
+			"11/24/2026 12:00 UTC - 11/24/2026 13:00 UTC"},
+		{"a fixed zone with a name", d(12, 0, 0, 0), d(13, 0, 0, 0), time.FixedZone("CET", 3600),
+			"11/24/2026 13:00 CET - 11/24/2026 14:00 CET"},
+	}
+	texts := notify.New(&notify.Settings{Upcoming: text})
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := texts.Upcoming(window(tt.start, tt.stop), notify.Viewer{Location: tt.loc})
+			assert.Equal(t, tt.want, got)
+		})
+	}
+}
+
+func TestTexts_Upcoming_GermanSeconds(t *testing.T) {
+	w := window(time.Date(2026, 11, 24, 17, 32, 55, 0, time.UTC), time.Date(2026, 11, 24, 17, 33, 0, 0, time.UTC))
+	got := notify.New(nil).Upcoming(w, viewer(t, "Europe/Berlin", "de"))
+	assert.Equal(t, "Eine Systemwartung beginnt am 24.11.2026 18:32:55 CET und endet voraussichtlich am 24.11.2026 18:33:00 CET", got)
 }
 
 func TestTexts_Banner_Languages(t *testing.T) {
 	const (
 		english = upcomingNoon
-		german  = "Eine Systemwartung beginnt am 24.11.2026 12:00 und endet voraussichtlich am 24.11.2026 14:00"
+		german  = "Eine Systemwartung beginnt am 24.11.2026 12:00 UTC und endet voraussichtlich am 24.11.2026 14:00 UTC"
 	)
 	tests := []struct {
 		lang string
@@ -399,6 +447,8 @@ func TestSettings_Translator(t *testing.T) {
 		switch {
 		case lang == "fr" && text == notify.DefaultDateLayout:
 			return "02/01/2006 15h04"
+		case lang == "fr" && text == notify.DefaultDateLayoutSeconds:
+			return "02/01/2006 15h04m05s"
 		case lang == "fr" && text == "Starts %s, ends %s.":
 			return "Début %s, fin %s."
 		case lang == "fr" && text == notify.DefaultActiveNotification:
@@ -412,6 +462,8 @@ func TestSettings_Translator(t *testing.T) {
 	mock.Set(now.Add(45 * time.Minute))
 	fr := viewer(t, "Europe/Paris", "fr")
 	assert.Equal(t, "Début 24/11/2026 12h00, fin 24/11/2026 13h00.", texts.Banner(m.Status(), fr).Text)
+	odd := window(now.Add(time.Hour+30*time.Second), now.Add(2*time.Hour))
+	assert.Equal(t, "Début 24/11/2026 12h00m30s, fin 24/11/2026 13h00m00s.", texts.Upcoming(odd, fr))
 	mock.Set(now.Add(time.Hour))
 	assert.Equal(t, "Maintenance en cours.", texts.Banner(m.Status(), fr).Text)
 	// A Translator replaces the built-in catalog: German is no longer known.
@@ -426,11 +478,11 @@ func TestTexts_Upcoming_Placeholders(t *testing.T) {
 	tests := []struct {
 		name, text, want string
 	}{
-		{"both", "from %s to %s", "from 11/24/2026 12:00 to 11/24/2026 13:00"},
-		{"start only", "Maintenance at %s.", "Maintenance at 11/24/2026 12:00."},
+		{"both", "from %s to %s", "from 11/24/2026 12:00 UTC to 11/24/2026 13:00 UTC"},
+		{"start only", "Maintenance at %s.", "Maintenance at 11/24/2026 12:00 UTC."},
 		{"none", "Maintenance soon.", "Maintenance soon."},
-		{"a third is left alone", "%s-%s-%s", "11/24/2026 12:00-11/24/2026 13:00-%s"},
-		{"other verbs are not fmt verbs", "100%% sure: %d %s %s", "100%% sure: %d 11/24/2026 12:00 11/24/2026 13:00"},
+		{"a third is left alone", "%s-%s-%s", "11/24/2026 12:00 UTC-11/24/2026 13:00 UTC-%s"},
+		{"other verbs are not fmt verbs", "100%% sure: %d %s %s", "100%% sure: %d 11/24/2026 12:00 UTC 11/24/2026 13:00 UTC"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -473,7 +525,7 @@ func TestCatalog_GermanComplete(t *testing.T) {
 	c := notify.DefaultCatalog()
 	for _, text := range []string{
 		notify.DefaultActiveNotification, notify.DefaultLoginMessage, notify.DefaultLoginRefused,
-		notify.DefaultUpcoming, notify.DefaultDateLayout,
+		notify.DefaultUpcoming, notify.DefaultDateLayout, notify.DefaultDateLayoutSeconds,
 	} {
 		tr := c.Translate("de", text)
 		assert.NotEqual(t, text, tr, "German for %q", text)
@@ -570,5 +622,94 @@ func BenchmarkBanner(b *testing.B) {
 		for b.Loop() {
 			_ = texts.Banner(sched.At(at), berlin)
 		}
+	})
+}
+
+// BenchmarkCatalog_Translate measures the language lookup of the banner
+// path: a catalog hit, a hit through the base language, and a miss.
+func BenchmarkCatalog_Translate(b *testing.B) {
+	c := notify.DefaultCatalog()
+	for _, lang := range []string{"de", "de-DE", "de_AT", "de-CH-1996", "en", "en-US", "fr-FR", "fr-CH, de;q=0.9, en;q=0.8"} {
+		b.Run(lang, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				_ = c.Translate(lang, notify.DefaultActiveNotification)
+			}
+		})
+	}
+}
+
+func TestCatalog_Lookup(t *testing.T) {
+	c := notify.DefaultCatalog()
+	for _, lang := range []string{"zh", "zh-hant", "pt", "pt-br", "sr-latn", "no"} {
+		c[lang] = map[string]string{notify.DefaultLoginRefused: lang}
+	}
+	const de, en = "Wir führen planmäßige Wartungsarbeiten durch. Die Anmeldung ist vorübergehend nicht möglich.", notify.DefaultLoginRefused
+	tests := []struct {
+		lang, want string
+	}{
+		{"de", de},
+		{"de-AT", de},
+		{"de_AT", de},
+		{"de_AT.UTF-8", de},
+		{"de_DE@euro", de},
+		{"DE-de", de},
+		{"de-CH-1996", de},
+		{"de-Latn-CH-1996-u-co-phonebk-x-private", de},
+		{"de-" + strings.Repeat("abcdefgh-", 20), de}, // longer than a lookup reads
+		{"zh-Hant-TW", "zh-hant"},
+		{"zh-hant", "zh-hant"},
+		{"zh-Hans-CN", "zh"},
+		{"zh-TW", "zh"}, // no likely scripts: the catalog aliases if it wants to
+		{"pt-BR", "pt-br"},
+		{"pt-PT", "pt"},
+		{"sr-Latn-RS", "sr-latn"},
+		{"sr-Cyrl", en},
+		{"no", "no"},
+		{"nb", en}, // no aliases
+		{"en", en},
+		{"en-GB", en},
+		{"fr", en},
+		{"", en},
+		{"x-private", en},
+		{"-", en},
+		{"--de", en},
+		// Accept-Language values.
+		{"de-AT,de;q=0.9,en;q=0.8", de},
+		{"fr-CH, de;q=0.9", de},
+		{"fr-CH, fr;q=0.9, en;q=0.8, de;q=0.7, *;q=0.5", en},
+		{"en;q=0.5, de;q=0.8", de},
+		{"de;q=0.8, pt-BR;q=0.8", de},
+		{"pt-BR;q=0.8, de;q=0.8", "pt-br"},
+		{"de;q=0, zh-Hant", "zh-hant"},
+		{"de;q=0.000, fr", en},
+		{"de;q=1.0", de},
+		{"de;q=bogus, pt", "pt"},
+		{"de;level=1", en},
+		{"*, de;q=0.1", de},
+		{" , ;q=0.5, de ; q=0.5", de},
+		{strings.Repeat("fr,", 16) + "de", en}, // past the 16th entry
+	}
+	for _, tt := range tests {
+		t.Run("lang="+tt.lang, func(t *testing.T) {
+			assert.Equal(t, tt.want, c.Translate(tt.lang, notify.DefaultLoginRefused))
+			assert.Zero(t, testing.AllocsPerRun(10, func() { c.Translate(tt.lang, notify.DefaultLoginRefused) }))
+		})
+	}
+}
+
+// FuzzCatalog_Translate checks that any language string, however long or
+// malformed, gets an answer without a panic or an allocation.
+func FuzzCatalog_Translate(f *testing.F) {
+	f.Add("de-AT,de;q=0.9,en;q=0.8")
+	f.Add("zh-Hant-TW")
+	f.Add("de_AT.UTF-8@euro")
+	f.Add(";q=1.,,-x-")
+	c := notify.DefaultCatalog()
+	c["zh-hant"] = map[string]string{notify.DefaultLoginRefused: "zh-hant"}
+	f.Fuzz(func(t *testing.T, lang string) {
+		got := c.Translate(lang, notify.DefaultLoginRefused)
+		assert.Contains(t, []string{notify.DefaultLoginRefused, "zh-hant", c["de"][notify.DefaultLoginRefused]}, got)
+		assert.Zero(t, testing.AllocsPerRun(1, func() { c.Translate(lang, notify.DefaultLoginRefused) }))
 	})
 }

@@ -1,11 +1,17 @@
 package notify
 
+import (
+	"bytes"
+	"strings"
+)
+
 // Translator translates the package's texts into a viewer's language.
 // Translate returns text in the language lang (a BCP 47 tag such as "de"
 // or "de-DE", or a POSIX-style name such as "de_AT"), or text unchanged
 // when it has no translation. Besides the texts of [Settings], it is asked
-// for [DefaultDateLayout], and may answer with a time layout of its own. A
-// Translator must be safe for concurrent use.
+// for [DefaultDateLayout] and [DefaultDateLayoutSeconds], and may answer
+// with time layouts of its own ("MST" in a layout is where the zone goes).
+// A Translator must be safe for concurrent use.
 type Translator interface {
 	Translate(lang, text string) string
 }
@@ -18,11 +24,23 @@ type TranslatorFunc func(lang, text string) string
 func (f TranslatorFunc) Translate(lang, text string) string { return f(lang, text) }
 
 // Catalog is a [Translator] backed by maps: language, then the English
-// text, then its translation. Languages are lower-case base tags ("de") or
-// full tags ("pt-br"). A lookup tries the full tag of the viewer's
-// language, then its base ("de-DE" and "de_AT" match "de"); a language or
-// text the catalog does not hold gets the English text back. English needs
-// no entries. A Catalog must not be changed while it is in use.
+// text, then its translation. Languages are lower-case BCP 47 tags: base
+// tags ("de") or longer ones ("pt-br", "zh-hant"). English needs no
+// entries. A Catalog must not be changed while it is in use.
+//
+// A lookup follows the "Lookup" scheme of RFC 4647, section 3.4: it tries
+// the viewer's tag as given, then in lower case with "_" read as "-" (a
+// POSIX name such as "de_AT.UTF-8" loses its ".UTF-8" or "@euro"), then
+// with one subtag after another cut from its end ("zh-Hant-TW" tries
+// "zh-hant-tw", "zh-hant", "zh"; "de-CH-1996" ends at "de"). A language or
+// text the catalog does not hold gets the English text back. An
+// Accept-Language value ("fr-CH, de;q=0.9, *;q=0.5") is taken as a list:
+// its entry of highest quality that the catalog holds wins, the first of
+// equals; entries with q=0, "*" and all past the 16th are skipped.
+//
+// A lookup allocates nothing. It knows no aliases and no likely scripts:
+// "nb" does not find "no", nor "zh-TW" "zh-hant"; a catalog serving those
+// readers holds the same map under each key (c["zh-tw"] = c["zh-hant"]).
 type Catalog map[string]map[string]string
 
 // Translate implements [Translator].
@@ -33,40 +51,118 @@ func (c Catalog) Translate(lang, text string) string {
 	return text
 }
 
-// lookup returns the entries for lang: its own, those of its normalized
-// form (lower case, "_" as "-"), or those of its base language; nil when
-// there are none. It allocates nothing for tags of up to 32 bytes.
+// maxListEntries bounds the entries of an Accept-Language list a lookup
+// reads, so a hostile header costs no more than a long one.
+const maxListEntries = 16
+
+// lookup returns the entries for lang (see Catalog for the order it tries
+// them in), or nil when there are none.
 func (c Catalog) lookup(lang string) map[string]string {
 	if m, ok := c[lang]; ok {
 		return m
 	}
-	var buf [32]byte
+	if strings.IndexByte(lang, ',') < 0 && strings.IndexByte(lang, ';') < 0 {
+		return c.lookupTag(lang)
+	}
+	var best map[string]string
+	bestQ := 0
+	for n := 0; lang != "" && n < maxListEntries; n++ {
+		var entry string
+		entry, lang, _ = strings.Cut(lang, ",")
+		tag, params, _ := strings.Cut(entry, ";")
+		tag = strings.TrimSpace(tag)
+		q := quality(params)
+		if q <= bestQ || tag == "" || tag == "*" {
+			continue
+		}
+		if m := c.lookupTag(tag); m != nil {
+			best, bestQ = m, q
+		}
+	}
+	return best
+}
+
+// quality returns the weight of an Accept-Language entry's parameters
+// (" q=0.8"), in thousandths: 1000 when there is none, 0 when it is zero
+// or malformed (so the entry is skipped).
+func quality(params string) int {
+	params = strings.TrimSpace(params)
+	if params == "" {
+		return 1000
+	}
+	v, ok := strings.CutPrefix(params, "q=")
+	if !ok || v == "" || len(v) > 5 || (v[0] != '0' && v[0] != '1') {
+		return 0
+	}
+	q, scale := int(v[0]-'0')*1000, 100
+	if len(v) > 1 {
+		if v[1] != '.' {
+			return 0
+		}
+		for _, ch := range []byte(v[2:]) {
+			if ch < '0' || ch > '9' {
+				return 0
+			}
+			q += int(ch-'0') * scale
+			scale /= 10
+		}
+	}
+	return min(q, 1000)
+}
+
+// lookupTag returns the entries for one tag: its normalized form (lower
+// case, "_" as "-", without a POSIX ".codeset" or "@modifier"), then that
+// form with subtags cut from the end, a singleton ("x", "u") going with the
+// subtag after it. Only the first 64 bytes of a tag are read.
+func (c Catalog) lookupTag(tag string) map[string]string {
+	var buf [64]byte
 	b := buf[:0]
-	base := -1
-	for i := 0; i < len(lang); i++ {
-		ch := lang[i]
+	for i := 0; i < len(tag) && len(b) < len(buf); i++ {
+		ch := tag[i]
 		switch {
 		case 'A' <= ch && ch <= 'Z':
 			ch += 'a' - 'A'
 		case ch == '_':
 			ch = '-'
-		}
-		if ch == '-' && base < 0 {
-			base = len(b)
+		case ch == '.' || ch == '@':
+			i = len(tag) // the end of a POSIX locale name's language part
+			continue
 		}
 		b = append(b, ch)
 	}
-	if m, ok := c[string(b)]; ok {
-		return m
+	if len(b) == len(buf) && len(tag) > len(buf) {
+		// Cut mid-subtag: start from the last whole one.
+		if i := bytes.LastIndexByte(b, '-'); i > 0 {
+			b = b[:i]
+		}
 	}
-	if base >= 0 {
-		return c[string(b[:base])]
+	for len(b) > 0 {
+		if m, ok := c[string(b)]; ok {
+			return m
+		}
+		i := bytes.LastIndexByte(b, '-')
+		if i < 0 {
+			break
+		}
+		b = b[:i]
+		if i >= 2 && b[i-2] == '-' { // a singleton left at the end
+			b = b[:i-2]
+		}
+	}
+	if string(b) == "en" {
+		return english
 	}
 	return nil
 }
 
+// english is what a lookup finds for English when the catalog holds no
+// entries for it: no translations, so every text stays as it is. It is a
+// find, not a miss, so an Accept-Language list that prefers English gets
+// English.
+var english = map[string]string{}
+
 // DefaultCatalog returns a new copy of the built-in catalog: German
-// translations of the four default texts and the German date layout. Add
+// translations of the four default texts and the German date layouts. Add
 // languages or texts to the copy and pass it as [Settings.Translator].
 func DefaultCatalog() Catalog {
 	c := Catalog{}
@@ -86,6 +182,7 @@ var builtin = Catalog{
 		DefaultLoginMessage:       "Wir führen planmäßige Wartungsarbeiten durch. Das System ist in Kürze wieder verfügbar.",
 		DefaultLoginRefused:       "Wir führen planmäßige Wartungsarbeiten durch. Die Anmeldung ist vorübergehend nicht möglich.",
 		DefaultUpcoming:           "Eine Systemwartung beginnt am %s und endet voraussichtlich am %s",
-		DefaultDateLayout:         "02.01.2006 15:04",
+		DefaultDateLayout:         "02.01.2006 15:04 MST",
+		DefaultDateLayoutSeconds:  "02.01.2006 15:04:05 MST",
 	},
 }

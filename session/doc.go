@@ -35,20 +35,37 @@
 // maintenance admins to stay logged in during a window calls it when the
 // window starts (for instance from a maintenance event).
 //
+// # Limits
+//
+// Every text field is bounded, so no client can fill a disk through its
+// User-Agent header: the identity fields (ID, UserLogin) are refused when
+// longer than [MaxIDLen] or [MaxUserLoginLen] bytes, since cutting them
+// could make two different things equal; the descriptive fields
+// (UserFullName, RemoteAddr, UserAgent) are cut to [MaxUserFullNameLen],
+// [MaxRemoteAddrLen] and [MaxUserAgentLen] bytes on a character boundary by
+// [Session.Normalize], which [Manager.Add] calls. Text is UTF-8: invalid
+// bytes in a descriptive field become U+FFFD, an identity field with
+// invalid bytes is refused. A store handed a session directly cuts
+// nothing: it refuses whatever [Session.Validate] refuses.
+//
 // # Time
 //
 // Time comes from the injected clock ([Options.Clock], a
 // github.com/benbjohnson/clock Clock; the real clock by default, a
 // *clock.Mock in tests), used to stamp CreatedAt and LastRequestAt.
-// Instants are kept in UTC at millisecond precision ([Session.Normalize]).
+// Instants are kept in UTC at millisecond precision ([Session.Normalize]),
+// and lie in the years 1 to 9999 ([MinTime], [MaxTime]); a session or a
+// [Manager.Touch] outside them is refused rather than stored in another
+// year.
 //
 // # Errors
 //
 // A missing session gives an error wrapping [ErrNotFound], a duplicate ID
-// one wrapping [ErrExists], a session that cannot be stored one wrapping
-// [ErrInvalid], and "kill all except own" without an own ID one wrapping
-// [ErrNoOwnSession]. Context errors pass through unchanged. Check them
-// with errors.Is.
+// one wrapping [ErrExists], a session that cannot be stored a
+// *[ValidationError] naming every bad field, which wraps [ErrInvalid], and
+// "kill all except own" without an own ID one wrapping [ErrNoOwnSession].
+// Context errors pass through unchanged. Check them with errors.Is, and
+// the fields with errors.As.
 //
 // # Concurrency
 //

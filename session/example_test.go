@@ -4,7 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/benbjohnson/clock"
 
@@ -175,11 +177,33 @@ func ExampleCount() {
 }
 
 func ExampleSession_Validate() {
-	s := session.Session{ID: "c1", Kind: session.Customer, UserLogin: "carol", Admin: true}
+	s := session.Session{ID: "c1", Kind: session.Customer, UserLogin: strings.Repeat("x", 300), Admin: true}
 	err := s.Validate()
 	fmt.Println(errors.Is(err, session.ErrInvalid))
+	var ve *session.ValidationError
+	if errors.As(err, &ve) {
+		for _, f := range ve.Fields {
+			fmt.Println(f.Field, f.Reason)
+		}
+	}
 	fmt.Println(err)
 	// Output:
 	// true
-	// session: invalid session "c1": a customer session cannot be admin
+	// UserLogin is too long
+	// Admin is set on a customer session
+	// session: invalid session "c1": UserLogin is too long (over 256 bytes); Admin is set on a customer session
+}
+
+func ExampleSession_Normalize() {
+	s := session.Session{
+		ID:        "3f6c2a",
+		Kind:      session.Agent,
+		UserLogin: "bob",
+		// A client may send a User-Agent of any length, in any bytes.
+		UserAgent: strings.Repeat("Mozilla/5.0 ", 100_000) + "\xff",
+	}
+	s = s.Normalize() // as Manager.Add does
+	fmt.Println(len(s.UserAgent), utf8.ValidString(s.UserAgent), s.Validate())
+	// Output:
+	// 512 true <nil>
 }

@@ -47,9 +47,13 @@ func (m *Manager) Clock() clock.Clock { return m.clock }
 
 // Add records a new session, typically right after a successful login.
 // A zero CreatedAt is set to now, and a zero LastRequestAt to CreatedAt.
-// It returns the session as stored (UTC, millisecond precision). A session
-// that fails [Session.Validate] gives an error wrapping [ErrInvalid], an ID
-// already stored one wrapping [ErrExists].
+// The session is normalized first ([Session.Normalize]): instants in UTC at
+// millisecond precision, and the descriptive fields (UserFullName,
+// RemoteAddr, UserAgent) made valid UTF-8 and cut to their limits. It
+// returns the session as stored. A session that then fails
+// [Session.Validate] (an empty or over-long ID or UserLogin, say) gives a
+// *[ValidationError] wrapping [ErrInvalid], an ID already stored an error
+// wrapping [ErrExists]; in both cases nothing is written.
 func (m *Manager) Add(ctx context.Context, s Session) (Session, error) {
 	if s.CreatedAt.IsZero() {
 		s.CreatedAt = m.clock.Now()
@@ -78,9 +82,15 @@ func (m *Manager) Get(ctx context.Context, id string) (Session, error) {
 }
 
 // Touch records that the session with the given ID was used now. An
-// unknown ID gives an error wrapping [ErrNotFound].
+// unknown ID gives an error wrapping [ErrNotFound]; a clock outside the
+// years 1 to 9999 one wrapping [ErrInvalid] (see [ValidateTouch]), and
+// nothing is written.
 func (m *Manager) Touch(ctx context.Context, id string) error {
-	if err := m.store.Touch(ctx, id, m.clock.Now()); err != nil {
+	now := m.clock.Now()
+	if err := ValidateTouch(id, now); err != nil {
+		return err
+	}
+	if err := m.store.Touch(ctx, id, now); err != nil {
 		return fmt.Errorf("session: touch %q: %w", id, err)
 	}
 	return nil

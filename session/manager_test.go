@@ -3,6 +3,8 @@ package session_test
 import (
 	"context"
 	"errors"
+	"math"
+	"strings"
 	"testing"
 	"time"
 
@@ -120,6 +122,68 @@ func TestManager_Add(t *testing.T) {
 		require.NoError(t, err)
 		assert.Equal(t, "bob", got.UserLogin)
 	})
+}
+
+func TestManager_AddBounds(t *testing.T) {
+	ctx := context.Background()
+	t.Run("descriptive fields are cut and stored", func(t *testing.T) {
+		m, st, _ := newManager(t)
+		in := agent("a", "bob", false)
+		in.UserAgent = strings.Repeat("Mozilla/5.0 ", 80_000) // 960 KB
+		in.UserFullName = strings.Repeat("Bärbel ", 100)
+		in.RemoteAddr = strings.Repeat("2001:db8::1, ", 100)
+		got, err := m.Add(ctx, in)
+		require.NoError(t, err)
+		assert.Len(t, got.UserAgent, session.MaxUserAgentLen)
+		assert.True(t, strings.HasPrefix(in.UserAgent, got.UserAgent))
+		assert.LessOrEqual(t, len(got.UserFullName), session.MaxUserFullNameLen)
+		assert.True(t, strings.HasPrefix(in.UserFullName, got.UserFullName), "cut on a character boundary")
+		assert.Len(t, got.RemoteAddr, session.MaxRemoteAddrLen)
+		stored, err := st.Get(ctx, "a")
+		require.NoError(t, err)
+		assert.Equal(t, got, stored)
+	})
+	tests := []struct {
+		name  string
+		s     session.Session
+		field string
+	}{
+		{"ID too long", agent(strings.Repeat("k", session.MaxIDLen+1), "bob", false), session.FieldID},
+		{"login too long", agent("a", strings.Repeat("b", session.MaxUserLoginLen+1), false), session.FieldUserLogin},
+		{"login not UTF-8", agent("a", "b\xffb", false), session.FieldUserLogin},
+		{"created in year 10000", func() session.Session {
+			s := agent("a", "bob", false)
+			s.CreatedAt = session.MaxTime.Add(time.Millisecond)
+			return s
+		}(), session.FieldCreatedAt},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name+" is refused and not stored", func(t *testing.T) {
+			m, _, _ := newManager(t)
+			_, err := m.Add(ctx, tt.s)
+			require.ErrorIs(t, err, session.ErrInvalid)
+			var ve *session.ValidationError
+			require.True(t, errors.As(err, &ve))
+			_, ok := ve.Reason(tt.field)
+			assert.True(t, ok, "%s named in %v", tt.field, err)
+			assert.Empty(t, listIDs(t, m))
+		})
+	}
+}
+
+func TestManager_TouchOutOfRange(t *testing.T) {
+	m, _, mock := newManager(t)
+	ctx := context.Background()
+	add(t, m, mock, agent("a", "bob", false))
+	before, err := m.Get(ctx, "a")
+	require.NoError(t, err)
+	for _, at := range []time.Time{session.MaxTime.Add(time.Millisecond), time.UnixMilli(math.MaxInt64)} {
+		mock.Set(at)
+		require.ErrorIs(t, m.Touch(ctx, "a"), session.ErrInvalid, "at %v", at)
+		got, err := m.Get(ctx, "a")
+		require.NoError(t, err)
+		assert.Equal(t, before, got, "nothing changed")
+	}
 }
 
 func TestManager_Touch(t *testing.T) {

@@ -16,9 +16,10 @@ import (
 // A Store is safe for concurrent use.
 type Store interface {
 	// Create stores a copy of s under s.ID, which the host chooses. A
-	// session that fails [Session.Validate] gives an error wrapping
-	// ErrInvalid; an ID already stored gives an error wrapping ErrExists.
-	// In both cases nothing is written.
+	// session that fails [Session.Validate] (an over-long field among
+	// them: a store does not cut, the Manager does) gives an error
+	// wrapping ErrInvalid; an ID already stored gives an error wrapping
+	// ErrExists. In both cases nothing is written.
 	Create(ctx context.Context, s Session) error
 
 	// Get returns the session with the given ID, or an error wrapping
@@ -32,7 +33,9 @@ type Store interface {
 
 	// Touch sets the LastRequestAt of the session with the given ID to at
 	// (in UTC, truncated to the millisecond) and changes nothing else. An
-	// unknown ID gives an error wrapping ErrNotFound.
+	// unknown ID gives an error wrapping ErrNotFound; an instant that fails
+	// [ValidateTouch] (outside the years 1 to 9999) one wrapping
+	// ErrInvalid, and nothing changes.
 	Touch(ctx context.Context, id string, at time.Time) error
 
 	// Delete removes the session with the given ID, or returns an error

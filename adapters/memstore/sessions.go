@@ -83,6 +83,9 @@ func (s *SessionStore) Touch(ctx context.Context, id string, at time.Time) error
 	if err := ctx.Err(); err != nil {
 		return err
 	}
+	if err := session.ValidateTouch(id, at); err != nil {
+		return fmt.Errorf("memstore: touch session: %w", err)
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	ss, ok := s.sessions[id]

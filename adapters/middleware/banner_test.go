@@ -36,12 +36,12 @@ func TestBanner(t *testing.T) {
 		{
 			name: "upcoming", now: at(11, 30), windows: []maintenance.Window{noon}, wantViewer: true,
 			wantKind: notify.NoticeUpcoming,
-			wantText: "A system maintenance period will start at: 11/24/2026 13:00 and is expected to stop at: 11/24/2026 15:00",
+			wantText: "A system maintenance period will start at: 11/24/2026 13:00 CET and is expected to stop at: 11/24/2026 15:00 CET",
 		},
 		{
 			name: "upcoming in German", now: at(11, 30), windows: []maintenance.Window{noon}, lang: "de", wantViewer: true,
 			wantKind: notify.NoticeUpcoming,
-			wantText: "Eine Systemwartung beginnt am 24.11.2026 13:00 und endet voraussichtlich am 24.11.2026 15:00",
+			wantText: "Eine Systemwartung beginnt am 24.11.2026 13:00 CET und endet voraussichtlich am 24.11.2026 15:00 CET",
 		},
 		{name: "active with the window's message", now: at(12, 0), windows: []maintenance.Window{noon}, wantViewer: true, wantKind: notify.NoticeActive, wantText: "Read-only until 14:00 UTC."},
 		{name: "active with the default message", now: at(13, 59), windows: []maintenance.Window{plain}, wantViewer: true, wantKind: notify.NoticeActive, wantText: notify.DefaultActiveNotification},

@@ -148,7 +148,7 @@ func TestCompose(t *testing.T) {
 	// 11:45, upcoming: logged-in users see the notice, anonymous ones don't.
 	mock.Set(at(11, 45))
 	_, body = do(http.MethodGet, "/tickets", "anna-web", nil)
-	assert.Equal(t, "tickets [A system maintenance period will start at: 11/24/2026 12:00 and is expected to stop at: 11/24/2026 14:00]", body)
+	assert.Equal(t, "tickets [A system maintenance period will start at: 11/24/2026 12:00 UTC and is expected to stop at: 11/24/2026 14:00 UTC]", body)
 	_, body = do(http.MethodGet, "/tickets", "", nil)
 	assert.Equal(t, "tickets []", body)
 

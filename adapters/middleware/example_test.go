@@ -68,7 +68,7 @@ func Example() {
 	mock.Set(time.Date(2026, 11, 24, 23, 0, 0, 0, time.UTC))
 	get("/tickets", "anna", "") // over
 	// Output:
-	// 21:45 /tickets anna: 200 page, notice: "A system maintenance period will start at: 11/24/2026 22:00 and is expected to stop at: 11/24/2026 23:00"
+	// 21:45 /tickets anna: 200 page, notice: "A system maintenance period will start at: 11/24/2026 22:00 UTC and is expected to stop at: 11/24/2026 23:00 UTC"
 	// 22:30 /tickets anna: 503 {"error":"maintenance","message":"The helpdesk is down until 23:00 UTC.","retry_after":1800,"until":"2026-11-24T23:00:00Z"} (Retry-After: 1800)
 	// 22:30 /tickets root: 200 page, notice: "The helpdesk is down until 23:00 UTC."
 	// 22:30 /login : 200 page, notice: ""

@@ -57,7 +57,7 @@ const (
 // upcoming is the banner of a window coming within the lead time, in the
 // English format and the viewer's zone (UTC for the seeded users).
 func upcoming(start, stop time.Time) string {
-	const layout = "01/02/2006 15:04"
+	const layout = "01/02/2006 15:04 MST"
 	return fmt.Sprintf("A system maintenance period will start at: %s and is expected to stop at: %s",
 		start.UTC().Format(layout), stop.UTC().Format(layout))
 }

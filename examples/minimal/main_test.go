@@ -38,7 +38,7 @@ func TestNewHandler(t *testing.T) {
 		wantRetry string
 	}{
 		{name: "upcoming", now: time.Date(2026, 11, 24, 11, 59, 0, 0, time.UTC), path: "/", wantCode: http.StatusOK,
-			wantBody: "Hello. Maintenance notice (upcoming): A system maintenance period will start at: 11/24/2026 12:00 and is expected to stop at: 11/24/2026 12:05\n"},
+			wantBody: "Hello. Maintenance notice (upcoming): A system maintenance period will start at: 11/24/2026 12:00 UTC and is expected to stop at: 11/24/2026 12:05 UTC\n"},
 		{name: "active", now: time.Date(2026, 11, 24, 12, 1, 0, 0, time.UTC), path: "/", wantCode: http.StatusServiceUnavailable, wantRetry: "240"},
 		{name: "health stays open", now: time.Date(2026, 11, 24, 12, 1, 0, 0, time.UTC), path: "/healthz", wantCode: http.StatusOK, wantBody: "ok\n"},
 		{name: "over", now: time.Date(2026, 11, 24, 12, 5, 0, 0, time.UTC), path: "/", wantCode: http.StatusOK, wantBody: "Hello. Maintenance notice (none): \n"},

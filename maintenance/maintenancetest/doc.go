@@ -15,7 +15,9 @@
 // The suite stores only windows with a known [maintenance.Validity]; every
 // other field takes arbitrary values, including ones the
 // [maintenance.Manager] would refuse (stores do not validate). Instants lie
-// in November 2026; no test reads the real clock or sleeps.
+// in November 2026, but for one window at the ends of the valid range
+// ([maintenance.MinTime], [maintenance.MaxTime]); no test reads the real
+// clock or sleeps.
 //
 // # Concurrency
 //

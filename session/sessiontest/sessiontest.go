@@ -12,9 +12,12 @@ package sessiontest
 import (
 	"context"
 	"fmt"
+	"math"
+	"strings"
 	"sync"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -25,6 +28,12 @@ import (
 // base is the fixed instant the suite's sessions are created around, with
 // nanoseconds and a zone other than UTC, so that normalization shows.
 var base = time.Date(2026, 11, 24, 9, 30, 15, 123456789, time.FixedZone("UTC+1", 3600))
+
+// wrapsToBase lies 2^64 milliseconds (some 584 million years) after base,
+// to the millisecond: its UnixMilli wraps to exactly base's, so a store
+// that keeps instants as int64 milliseconds without a check would keep it
+// as base.
+var wrapsToBase = time.Unix(base.Unix()+18446744073709551, 616e6+int64(base.Nanosecond()))
 
 // RunStoreTests runs the conformance suite against the stores returned by
 // newStore, which is called once per subtest and must return a new, empty
@@ -38,6 +47,9 @@ func RunStoreTests(t *testing.T, newStore func(t *testing.T) session.Store) {
 		{"Create then Get round-trips every field in UTC at millisecond precision", testRoundTrip},
 		{"Create then Get round-trips zero instants as zero", testRoundTripZeroTimes},
 		{"Create refuses an invalid session with ErrInvalid and writes nothing", testCreateInvalid},
+		{"Create refuses an over-long ID or login with ErrInvalid and writes nothing", testCreateTooLong},
+		{"Create then Get round-trips every text field at its limit", testRoundTripLimits},
+		{"Create then Get round-trips instants at the ends of the years 1 to 9999", testRoundTripRangeEnds},
 		{"Create refuses a duplicate ID with ErrExists and keeps the first", testCreateDuplicate},
 		{"Create stores a copy the caller cannot alias", testCreateCopy},
 		{"Get of an unknown ID gives ErrNotFound", testGetUnknown},
@@ -46,6 +58,7 @@ func RunStoreTests(t *testing.T, newStore func(t *testing.T) session.Store) {
 		{"List returns values the caller cannot alias", testListCopy},
 		{"Touch sets LastRequestAt in UTC at millisecond precision and nothing else", testTouch},
 		{"Touch of an unknown ID gives ErrNotFound and creates nothing", testTouchUnknown},
+		{"Touch refuses an instant outside the years 1 to 9999 with ErrInvalid and changes nothing", testTouchOutOfRange},
 		{"Delete removes only the given session", testDelete},
 		{"Delete of an unknown ID gives ErrNotFound", testDeleteUnknown},
 		{"DeleteAllExcept keeps the own session and removes agents and customers", testDeleteAllExcept},
@@ -173,6 +186,14 @@ func testCreateInvalid(t *testing.T, st session.Store) {
 		{"unknown kind", func(s *session.Session) { s.Kind = 3 }},
 		{"empty login", func(s *session.Session) { s.UserLogin = "" }},
 		{"admin customer", func(s *session.Session) { s.Kind, s.Admin = session.Customer, true }},
+		{"full name over its limit", func(s *session.Session) { s.UserFullName = strings.Repeat("n", session.MaxUserFullNameLen+1) }},
+		{"remote address over its limit", func(s *session.Session) { s.RemoteAddr = strings.Repeat("1", session.MaxRemoteAddrLen+1) }},
+		{"user agent of 900 KB", func(s *session.Session) { s.UserAgent = strings.Repeat("Mozilla/5.0 ", 75<<10) }},
+		{"user agent not UTF-8", func(s *session.Session) { s.UserAgent = "curl/\xff" }},
+		{"CreatedAt in year 10000", func(s *session.Session) { s.CreatedAt = session.MaxTime.Add(time.Millisecond) }},
+		{"LastRequestAt in year 0", func(s *session.Session) { s.LastRequestAt = session.MinTime.Add(-time.Millisecond) }},
+		{"LastRequestAt at UnixMilli MaxInt64", func(s *session.Session) { s.LastRequestAt = time.UnixMilli(math.MaxInt64) }},
+		{"CreatedAt whose milliseconds wrap to today", func(s *session.Session) { s.CreatedAt = wrapsToBase }},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -183,6 +204,62 @@ func testCreateInvalid(t *testing.T, st session.Store) {
 			assert.Empty(t, ids(t, st))
 		})
 	}
+}
+
+func testCreateTooLong(t *testing.T, st session.Store) {
+	tests := []struct {
+		name   string
+		modify func(s *session.Session)
+	}{
+		{"ID one byte over its limit", func(s *session.Session) { s.ID = strings.Repeat("k", session.MaxIDLen+1) }},
+		{"ID of 1 MB", func(s *session.Session) { s.ID = strings.Repeat("k", 1<<20) }},
+		{"ID not UTF-8", func(s *session.Session) { s.ID = "k\xffk" }},
+		{"login one byte over its limit", func(s *session.Session) { s.UserLogin = strings.Repeat("b", session.MaxUserLoginLen+1) }},
+		{"login of 129 two-byte characters", func(s *session.Session) { s.UserLogin = strings.Repeat("ü", 129) }},
+		{"login not UTF-8", func(s *session.Session) { s.UserLogin = "b\xc3" }},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s := mk("x", session.Agent, "bob", 0)
+			tt.modify(&s)
+			err := st.Create(context.Background(), s)
+			require.ErrorIs(t, err, session.ErrInvalid)
+			assert.Empty(t, ids(t, st))
+			// Nothing under a cut ID either.
+			_, err = st.Get(context.Background(), s.ID[:min(len(s.ID), session.MaxIDLen)])
+			require.ErrorIs(t, err, session.ErrNotFound)
+		})
+	}
+}
+
+func testRoundTripLimits(t *testing.T, st session.Store) {
+	// Multi-byte characters up to each limit: the limits count bytes, and
+	// a store keeps every byte.
+	fill := func(s string, n int) string { return strings.Repeat(s, n/len(s)) + strings.Repeat("x", n%len(s)) }
+	in := mk(fill("🔑", session.MaxIDLen), session.Agent, fill("ü", session.MaxUserLoginLen), 0)
+	in.UserFullName = fill("日本", session.MaxUserFullNameLen)
+	in.RemoteAddr = fill("2001:db8::1,", session.MaxRemoteAddrLen)
+	in.UserAgent = fill("Mozilla/5.0 (X11; Linux x86_64) ", session.MaxUserAgentLen)
+	for _, f := range []string{in.ID, in.UserLogin, in.UserFullName, in.RemoteAddr, in.UserAgent} {
+		require.True(t, utf8.ValidString(f), "fixture is UTF-8")
+	}
+	require.NoError(t, in.Validate(), "fixture is valid")
+	create(t, st, in)
+	got, err := st.Get(context.Background(), in.ID)
+	require.NoError(t, err)
+	assert.Equal(t, in.Normalize(), got)
+}
+
+func testRoundTripRangeEnds(t *testing.T, st session.Store) {
+	in := mk("ends", session.Customer, "carol", 0)
+	in.CreatedAt = session.MinTime.Add(time.Millisecond)
+	in.LastRequestAt = session.MaxTime
+	require.NoError(t, in.Validate(), "fixture is valid")
+	create(t, st, in)
+	got, err := st.Get(context.Background(), "ends")
+	require.NoError(t, err)
+	assert.Equal(t, in.Normalize(), got)
+	assert.Equal(t, time.Date(9999, 12, 31, 23, 59, 59, 999e6, time.UTC), got.LastRequestAt)
 }
 
 func testCreateDuplicate(t *testing.T, st session.Store) {
@@ -274,6 +351,23 @@ func testTouchUnknown(t *testing.T, st session.Store) {
 	err := st.Touch(context.Background(), "ghost", base)
 	require.ErrorIs(t, err, session.ErrNotFound)
 	assert.Empty(t, ids(t, st))
+}
+
+func testTouchOutOfRange(t *testing.T, st session.Store) {
+	want := mk("t", session.Agent, "bob", 0)
+	create(t, st, want)
+	for _, at := range []time.Time{
+		session.MaxTime.Add(time.Millisecond),  // year 10000
+		session.MinTime.Add(-time.Millisecond), // year 0
+		time.UnixMilli(math.MaxInt64),
+		wrapsToBase,
+	} {
+		err := st.Touch(context.Background(), "t", at)
+		require.ErrorIs(t, err, session.ErrInvalid, "Touch at %v", at)
+		got, err := st.Get(context.Background(), "t")
+		require.NoError(t, err)
+		assert.Equal(t, want.Normalize(), got, "Touch at %v changed the session", at)
+	}
 }
 
 func testDelete(t *testing.T, st session.Store) {

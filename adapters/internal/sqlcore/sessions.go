@@ -144,6 +144,9 @@ func (s *Sessions) Touch(ctx context.Context, id string, at time.Time) error {
 	if err := check(ctx, s.ready); err != nil {
 		return s.fail(ctx, op, err)
 	}
+	if err := session.ValidateTouch(id, at); err != nil {
+		return fmt.Errorf("%s: touch session: %w", s.pkg, err)
+	}
 	if err := execOne(ctx, s.db, s.q.touch, ToMS(at), id); err != nil {
 		return s.fail(ctx, op, err)
 	}

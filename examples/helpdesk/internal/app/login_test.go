@@ -193,7 +193,7 @@ func TestBanner(t *testing.T) {
 	}{
 		{"before the lead", start.Add(-30*time.Minute - time.Second), ""},
 		{"at start minus lead", start.Add(-30 * time.Minute),
-			"A system maintenance period will start at: 11/24/2026 12:00 and is expected to stop at: 11/24/2026 13:00"},
+			"A system maintenance period will start at: 11/24/2026 12:00 UTC and is expected to stop at: 11/24/2026 13:00 UTC"},
 		{"active", start, "Back soon <b>really</b>"},
 		{"last instant", start.Add(time.Hour - time.Millisecond), "Back soon <b>really</b>"},
 		{"after stop", start.Add(time.Hour), ""},
@@ -243,7 +243,7 @@ func TestBanner(t *testing.T) {
 		require.Equal(t, http.StatusSeeOther, c.post("/login", url.Values{"User": {"berlin"}, "Password": {"pw"}}).status)
 		h.clock.Set(start.Add(-time.Minute))
 		text, _ := textOf(c.get("/").body, "MaintenanceNotice")
-		assert.Equal(t, "A system maintenance period will start at: 11/24/2026 13:00 and is expected to stop at: 11/24/2026 14:00", text)
+		assert.Equal(t, "A system maintenance period will start at: 11/24/2026 13:00 CET and is expected to stop at: 11/24/2026 14:00 CET", text)
 	})
 }
 
