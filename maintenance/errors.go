@@ -31,6 +31,10 @@ const (
 	ReasonOutOfRange Reason = "is outside the years 1 to 9999"
 	// ReasonLeadTooLong refuses a Lead longer than MaxLead.
 	ReasonLeadTooLong Reason = "is longer than 366 days"
+	// ReasonNotText refuses a text that is not valid UTF-8 or holds a NUL
+	// character, which no SQL store keeps as it is (PostgreSQL refuses
+	// both).
+	ReasonNotText Reason = "is not valid UTF-8 text"
 )
 
 // Field names used in a [FieldError]: the names of the Window fields.
@@ -101,15 +105,24 @@ func (w Window) Validate() error {
 	return w.problems().err()
 }
 
-// validateBy checks w as Validate does, and that actor is not blank: the
-// Manager's check before it writes.
+// validateBy checks w as Validate does, and that actor is not blank, at
+// most MaxTextLen characters and valid text: the Manager's check before it
+// writes.
 func (w Window) validateBy(actor string) error {
 	e := w.problems()
-	if strings.TrimSpace(actor) == "" {
+	switch {
+	case strings.TrimSpace(actor) == "":
 		e.add(FieldActor, ReasonRequired)
+	case !isText(actor):
+		e.add(FieldActor, ReasonNotText)
+	case utf8.RuneCountInString(actor) > MaxTextLen:
+		e.add(FieldActor, ReasonTooLong)
 	}
 	return e.err()
 }
+
+// isText reports whether s is valid UTF-8 without a NUL character.
+func isText(s string) bool { return utf8.ValidString(s) && strings.IndexByte(s, 0) < 0 }
 
 // err returns e, or nil when it lists no field.
 func (e *ValidationError) err() error {
@@ -139,14 +152,20 @@ func (w Window) problems() *ValidationError {
 	switch {
 	case strings.TrimSpace(w.Comment) == "":
 		e.add(FieldComment, ReasonRequired)
+	case !isText(w.Comment):
+		e.add(FieldComment, ReasonNotText)
 	case utf8.RuneCountInString(w.Comment) > MaxTextLen:
 		e.add(FieldComment, ReasonTooLong)
 	}
-	if utf8.RuneCountInString(w.LoginMessage) > MaxTextLen {
-		e.add(FieldLoginMessage, ReasonTooLong)
-	}
-	if utf8.RuneCountInString(w.NotifyMessage) > MaxTextLen {
-		e.add(FieldNotifyMessage, ReasonTooLong)
+	for _, f := range [...]struct{ name, text string }{
+		{FieldLoginMessage, w.LoginMessage}, {FieldNotifyMessage, w.NotifyMessage},
+	} {
+		switch {
+		case !isText(f.text):
+			e.add(f.name, ReasonNotText)
+		case utf8.RuneCountInString(f.text) > MaxTextLen:
+			e.add(f.name, ReasonTooLong)
+		}
 	}
 	if !w.Validity.Known() {
 		e.add(FieldValidity, ReasonUnknown)

@@ -1,7 +1,9 @@
 package maintenance_test
 
 import (
+	"context"
 	"errors"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -9,6 +11,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/sysmaint/sysmaint/adapters/memstore"
 	"github.com/sysmaint/sysmaint/maintenance"
 )
 
@@ -155,7 +158,16 @@ func TestWindow_Normalize(t *testing.T) {
 // it refuses exactly the windows that break one, naming each broken field
 // once, and never panics. Start and Stop are drawn around today and around
 // the extremes of time.Time (fuzzAnchors).
+// notText reports whether s is not valid UTF-8 or holds a NUL, written
+// plainly: a byte string that survives the round trip through runes
+// unchanged and has no zero rune.
+func notText(s string) bool {
+	rs := []rune(s)
+	return string(rs) != s || slices.Contains(rs, 0)
+}
+
 func FuzzWindow_Validate(f *testing.F) {
+	f.Add(uint8(0), int64(0), uint8(0), int64(3600_000), "Up\x00grade", "\xff", "ok", int8(1), int64(0))
 	f.Add(uint8(0), int64(0), uint8(0), int64(3600_000), "Upgrade", "", "", int8(1), int64(0))
 	f.Add(uint8(0), int64(5), uint8(0), int64(5), " ", strings.Repeat("é", 251), "x", int8(4), int64(-1))
 	f.Add(uint8(0), int64(-1), uint8(0), int64(0), "\t0\n", "", strings.Repeat("a", 250), int8(3), int64(60_000))
@@ -179,9 +191,9 @@ func FuzzWindow_Validate(f *testing.F) {
 			maintenance.FieldStart: w.Start.IsZero() || outside(w.Start) ||
 				(!w.Stop.IsZero() && !outside(w.Stop) && !w.Start.Before(w.Stop)),
 			maintenance.FieldStop:          w.Stop.IsZero() || outside(w.Stop),
-			maintenance.FieldComment:       strings.TrimSpace(comment) == "" || len([]rune(comment)) > 250,
-			maintenance.FieldLoginMessage:  len([]rune(login)) > 250,
-			maintenance.FieldNotifyMessage: len([]rune(notify)) > 250,
+			maintenance.FieldComment:       strings.TrimSpace(comment) == "" || notText(comment) || len([]rune(comment)) > 250,
+			maintenance.FieldLoginMessage:  notText(login) || len([]rune(login)) > 250,
+			maintenance.FieldNotifyMessage: notText(notify) || len([]rune(notify)) > 250,
 			maintenance.FieldValidity:      validity < 1 || validity > 3,
 			maintenance.FieldLead:          w.Lead < 0 || w.Lead > 366*24*time.Hour,
 		}
@@ -206,4 +218,58 @@ func FuzzWindow_Validate(f *testing.F) {
 			assert.NoError(t, n.Validate(), "normalized")
 		}
 	})
+}
+
+func TestWindow_ValidateText(t *testing.T) {
+	tests := []struct {
+		name  string
+		edit  func(w *maintenance.Window)
+		field string
+	}{
+		{"comment with a NUL", func(w *maintenance.Window) { w.Comment = "up\x00grade" }, maintenance.FieldComment},
+		{"comment not UTF-8", func(w *maintenance.Window) { w.Comment = "caf\xe9" }, maintenance.FieldComment},
+		{"login message with a NUL", func(w *maintenance.Window) { w.LoginMessage = "\x00" }, maintenance.FieldLoginMessage},
+		{"notify message not UTF-8", func(w *maintenance.Window) { w.NotifyMessage = "\xff\xfe" }, maintenance.FieldNotifyMessage},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			w := validWindow()
+			tt.edit(&w)
+			var ve *maintenance.ValidationError
+			require.ErrorAs(t, w.Validate(), &ve)
+			reason, ok := ve.Reason(tt.field)
+			require.True(t, ok, "%v", ve)
+			assert.Equal(t, maintenance.ReasonNotText, reason)
+		})
+	}
+}
+
+func TestManager_AddRefusesABadActor(t *testing.T) {
+	tests := []struct {
+		name, actor string
+		want        maintenance.Reason
+	}{
+		{"blank", " \t", maintenance.ReasonRequired},
+		{"NUL", "ad\x00min", maintenance.ReasonNotText},
+		{"not UTF-8", "adm\xefn", maintenance.ReasonNotText},
+		{"too long", strings.Repeat("a", 251), maintenance.ReasonTooLong},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			store := memstore.NewWindowStore()
+			m, _ := newManager(t, store)
+			_, err := m.Add(context.Background(), validWindow(), tt.actor)
+			var ve *maintenance.ValidationError
+			require.ErrorAs(t, err, &ve)
+			reason, ok := ve.Reason(maintenance.FieldActor)
+			require.True(t, ok)
+			assert.Equal(t, tt.want, reason)
+			ws, err := store.List(context.Background())
+			require.NoError(t, err)
+			assert.Empty(t, ws, "written despite the bad actor")
+		})
+	}
+	m, _ := newManager(t, memstore.NewWindowStore())
+	_, err := m.Add(context.Background(), validWindow(), strings.Repeat("é", 250))
+	assert.NoError(t, err, "250 characters are allowed")
 }

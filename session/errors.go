@@ -30,7 +30,7 @@ type Reason string
 const (
 	ReasonRequired      Reason = "is empty"
 	ReasonTooLong       Reason = "is too long"
-	ReasonNotUTF8       Reason = "is not valid UTF-8"
+	ReasonNotText       Reason = "is not valid UTF-8 text" // invalid UTF-8, or a NUL character
 	ReasonUnknownKind   Reason = "is not a known kind"
 	ReasonCustomerAdmin Reason = "is set on a customer session"
 	ReasonOutOfRange    Reason = "is outside the years 1 to 9999"

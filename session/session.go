@@ -99,8 +99,8 @@ func (s Session) Validate() error {
 		switch {
 		case len(v) > limit:
 			e.add(field, ReasonTooLong)
-		case !utf8.ValidString(v):
-			e.add(field, ReasonNotUTF8)
+		case !utf8.ValidString(v) || strings.IndexByte(v, 0) >= 0:
+			e.add(field, ReasonNotText)
 		}
 	}
 	if s.ID == "" {
@@ -150,8 +150,8 @@ func inRange(t time.Time) bool {
 
 // Normalize returns s as stores keep it: its instants in UTC, truncated to
 // the millisecond (zero instants stay zero), and its descriptive fields
-// (UserFullName, RemoteAddr, UserAgent) made valid UTF-8 (each invalid
-// byte sequence becomes U+FFFD) and cut to their limits on a character
+// (UserFullName, RemoteAddr, UserAgent) made valid UTF-8 text (each invalid
+// byte sequence, and each NUL, becomes U+FFFD) and cut to their limits on a character
 // boundary. The identity fields (ID, UserLogin) are left as they are, for
 // [Session.Validate] to refuse when they are bad.
 func (s Session) Normalize() Session {
@@ -163,15 +163,16 @@ func (s Session) Normalize() Session {
 	return s
 }
 
-// clip returns s as valid UTF-8 of at most n bytes, cut on a character
-// boundary. It looks at no more than n bytes of a longer s before cutting,
-// so a huge header costs no more than a short one.
+// clip returns s as valid UTF-8 text of at most n bytes (a NUL becomes
+// U+FFFD, as an invalid sequence does), cut on a character boundary. It
+// looks at no more than n bytes of a longer s before cutting, so a huge
+// header costs no more than a short one.
 func clip(s string, n int) string {
 	if len(s) > n {
 		s = s[:cut(s, n)]
 	}
-	if !utf8.ValidString(s) {
-		s = strings.ToValidUTF8(s, "\uFFFD")
+	if !utf8.ValidString(s) || strings.IndexByte(s, 0) >= 0 {
+		s = strings.ReplaceAll(strings.ToValidUTF8(s, "\uFFFD"), "\x00", "\uFFFD")
 		if len(s) > n {
 			s = s[:cut(s, n)]
 		}

@@ -72,9 +72,9 @@ func TestSession_Validate(t *testing.T) {
 		{"user agent of 900 KB", func(s *session.Session) { s.UserAgent = long(900 << 10) },
 			map[string]session.Reason{session.FieldUserAgent: session.ReasonTooLong}},
 		{"ID not UTF-8", func(s *session.Session) { s.ID = "s\xff1" },
-			map[string]session.Reason{session.FieldID: session.ReasonNotUTF8}},
+			map[string]session.Reason{session.FieldID: session.ReasonNotText}},
 		{"user agent not UTF-8", func(s *session.Session) { s.UserAgent = "curl\xc3" },
-			map[string]session.Reason{session.FieldUserAgent: session.ReasonNotUTF8}},
+			map[string]session.Reason{session.FieldUserAgent: session.ReasonNotText}},
 		{"created in year 10000", func(s *session.Session) { s.CreatedAt = session.MaxTime.Add(time.Nanosecond) },
 			map[string]session.Reason{session.FieldCreatedAt: session.ReasonOutOfRange}},
 		{"last request in year 0", func(s *session.Session) { s.LastRequestAt = session.MinTime.Add(-time.Millisecond) },
@@ -90,7 +90,7 @@ func TestSession_Validate(t *testing.T) {
 			session.FieldUserLogin:     session.ReasonRequired,
 			session.FieldUserFullName:  session.ReasonTooLong,
 			session.FieldAdmin:         session.ReasonCustomerAdmin,
-			session.FieldRemoteAddr:    session.ReasonNotUTF8,
+			session.FieldRemoteAddr:    session.ReasonNotText,
 			session.FieldUserAgent:     session.ReasonTooLong,
 			session.FieldCreatedAt:     session.ReasonOutOfRange,
 			session.FieldLastRequestAt: session.ReasonOutOfRange,
@@ -140,7 +140,7 @@ func TestValidationError_Error(t *testing.T) {
 		{"an over-long ID is quoted in part", session.Session{ID: strings.Repeat("é", 200), Kind: session.Agent, UserLogin: "bob"},
 			`session: invalid session "` + strings.Repeat("é", 32) + `"...: ID is too long (over 256 bytes)`},
 		{"an ID that is not UTF-8 is escaped", session.Session{ID: "\xff", Kind: session.Agent, UserLogin: "bob"},
-			`session: invalid session "\xff": ID is not valid UTF-8`},
+			`session: invalid session "\xff": ID is not valid UTF-8 text`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -262,8 +262,9 @@ func FuzzSession_Normalize(f *testing.F) {
 			{session.FieldUserAgent, agent, got.UserAgent, session.MaxUserAgentLen},
 		} {
 			assert.True(t, utf8.ValidString(f.got), "%s is not UTF-8", f.name)
+			assert.NotContains(t, f.got, "\x00", "%s holds a NUL", f.name)
 			assert.LessOrEqual(t, len(f.got), f.limit, f.name)
-			if utf8.ValidString(f.in) {
+			if utf8.ValidString(f.in) && !strings.Contains(f.in, "\x00") {
 				assert.True(t, strings.HasPrefix(f.in, f.got), "%s is not a prefix", f.name)
 				assert.Greater(t, len(f.got), min(len(f.in), f.limit)-utf8.UTFMax, "%s cut too short", f.name)
 			}
@@ -272,8 +273,9 @@ func FuzzSession_Normalize(f *testing.F) {
 		assert.Equal(t, login, got.UserLogin)
 		assert.Equal(t, got, got.Normalize(), "idempotent")
 
-		identityOK := id != "" && len(id) <= session.MaxIDLen && utf8.ValidString(id) &&
-			login != "" && len(login) <= session.MaxUserLoginLen && utf8.ValidString(login)
+		text := func(s string) bool { return utf8.ValidString(s) && !strings.Contains(s, "\x00") }
+		identityOK := id != "" && len(id) <= session.MaxIDLen && text(id) &&
+			login != "" && len(login) <= session.MaxUserLoginLen && text(login)
 		err := got.Validate()
 		assert.Equal(t, identityOK, err == nil, "Validate: %v", err)
 		if err != nil {

@@ -53,6 +53,7 @@ func RunStoreTests(t *testing.T, newStore func(t *testing.T) session.Store) {
 		{"Create refuses a duplicate ID with ErrExists and keeps the first", testCreateDuplicate},
 		{"Create stores a copy the caller cannot alias", testCreateCopy},
 		{"Get of an unknown ID gives ErrNotFound", testGetUnknown},
+		{"an ID no session can have (not UTF-8 text, too long) is unknown to Get, Touch, Delete and DeleteAllExcept", testUnstorableIDs},
 		{"List sorts by CreatedAt then ID, agents and customers alike", testListOrder},
 		{"List of an empty store is an empty non-nil slice", testListEmpty},
 		{"List returns values the caller cannot alias", testListCopy},
@@ -68,6 +69,7 @@ func RunStoreTests(t *testing.T, newStore func(t *testing.T) session.Store) {
 		{"DeleteAllExcept on an empty store gives ErrNotFound", testDeleteAllExceptEmptyStore},
 		{"DeleteNonAdmin removes non-admin agents and customers and keeps admins", testDeleteNonAdmin},
 		{"DeleteNonAdmin with no non-admin session removes nothing", testDeleteNonAdminNone},
+		{"Counts of a Counter agrees with Count of List", testCounts},
 		{"a done context gives the context error and changes nothing", testCanceled},
 		{"an expired deadline gives DeadlineExceeded", testDeadline},
 		{"concurrent creates of distinct IDs are all stored", testConcurrentCreate},
@@ -190,6 +192,8 @@ func testCreateInvalid(t *testing.T, st session.Store) {
 		{"remote address over its limit", func(s *session.Session) { s.RemoteAddr = strings.Repeat("1", session.MaxRemoteAddrLen+1) }},
 		{"user agent of 900 KB", func(s *session.Session) { s.UserAgent = strings.Repeat("Mozilla/5.0 ", 75<<10) }},
 		{"user agent not UTF-8", func(s *session.Session) { s.UserAgent = "curl/\xff" }},
+		{"user agent with a NUL", func(s *session.Session) { s.UserAgent = "curl/\x00" }},
+		{"full name with a NUL", func(s *session.Session) { s.UserFullName = "Bob\x00" }},
 		{"CreatedAt in year 10000", func(s *session.Session) { s.CreatedAt = session.MaxTime.Add(time.Millisecond) }},
 		{"LastRequestAt in year 0", func(s *session.Session) { s.LastRequestAt = session.MinTime.Add(-time.Millisecond) }},
 		{"LastRequestAt at UnixMilli MaxInt64", func(s *session.Session) { s.LastRequestAt = time.UnixMilli(math.MaxInt64) }},
@@ -214,6 +218,8 @@ func testCreateTooLong(t *testing.T, st session.Store) {
 		{"ID one byte over its limit", func(s *session.Session) { s.ID = strings.Repeat("k", session.MaxIDLen+1) }},
 		{"ID of 1 MB", func(s *session.Session) { s.ID = strings.Repeat("k", 1<<20) }},
 		{"ID not UTF-8", func(s *session.Session) { s.ID = "k\xffk" }},
+		{"ID with a NUL", func(s *session.Session) { s.ID = "k\x00k" }},
+		{"login with a NUL", func(s *session.Session) { s.UserLogin = "b\x00b" }},
 		{"login one byte over its limit", func(s *session.Session) { s.UserLogin = strings.Repeat("b", session.MaxUserLoginLen+1) }},
 		{"login of 129 two-byte characters", func(s *session.Session) { s.UserLogin = strings.Repeat("ü", 129) }},
 		{"login not UTF-8", func(s *session.Session) { s.UserLogin = "b\xc3" }},
@@ -636,4 +642,43 @@ func assertOneWins(t *testing.T, errs []error, lost error, what string) {
 		require.ErrorIs(t, err, lost)
 	}
 	assert.Equal(t, 1, ok, what)
+}
+
+func testUnstorableIDs(t *testing.T, st session.Store) {
+	ctx := context.Background()
+	require.NoError(t, st.Create(ctx, mk("kept", session.Agent, "bob", 0)))
+	for _, id := range []string{"k\xffk", "k\x00k", strings.Repeat("k", session.MaxIDLen+1)} {
+		_, err := st.Get(ctx, id)
+		assert.ErrorIs(t, err, session.ErrNotFound, "Get %q", id)
+		assert.ErrorIs(t, st.Touch(ctx, id, base), session.ErrNotFound, "Touch %q", id)
+		assert.ErrorIs(t, st.Delete(ctx, id), session.ErrNotFound, "Delete %q", id)
+		_, err = st.DeleteAllExcept(ctx, id)
+		assert.ErrorIs(t, err, session.ErrNotFound, "DeleteAllExcept %q", id)
+	}
+	assert.Equal(t, []string{"kept"}, ids(t, st), "a session was removed")
+}
+
+func testCounts(t *testing.T, st session.Store) {
+	c, ok := st.(session.Counter)
+	if !ok {
+		t.Skip("the store is no session.Counter")
+	}
+	ctx := context.Background()
+	got, err := c.Counts(ctx)
+	require.NoError(t, err)
+	assert.Equal(t, session.Counts{}, got, "an empty store")
+	for i, s := range []session.Session{
+		mk("a1", session.Agent, "bob", 1), mk("a2", session.Agent, "bob", 2), mk("a3", session.Agent, "eve", 3),
+		mk("c1", session.Customer, "bob", 4), mk("c2", session.Customer, "carol", 5),
+		mk("c3", session.Customer, "dave", 6), mk("c4", session.Customer, "dave", 7),
+	} {
+		s.Admin = i == 0
+		require.NoError(t, st.Create(ctx, s))
+	}
+	ss, err := st.List(ctx)
+	require.NoError(t, err)
+	got, err = c.Counts(ctx)
+	require.NoError(t, err)
+	assert.Equal(t, session.Count(ss), got)
+	assert.Equal(t, session.Counts{All: 7, Agents: 3, Customers: 4, UniqueAgents: 2, UniqueCustomers: 3}, got)
 }

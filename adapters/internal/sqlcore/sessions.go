@@ -3,7 +3,9 @@ package sqlcore
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/jmoiron/sqlx"
 
@@ -114,6 +116,9 @@ func (s *Sessions) Get(ctx context.Context, id string) (session.Session, error) 
 	if err := check(ctx, s.ready); err != nil {
 		return session.Session{}, s.fail(ctx, op, err)
 	}
+	if !storable(id) {
+		return session.Session{}, s.fail(ctx, op, session.ErrNotFound)
+	}
 	var r sessionRow
 	if err := s.db.GetContext(ctx, &r, s.q.get, id); err != nil {
 		return session.Session{}, s.fail(ctx, op, err)
@@ -147,6 +152,9 @@ func (s *Sessions) Touch(ctx context.Context, id string, at time.Time) error {
 	if err := session.ValidateTouch(id, at); err != nil {
 		return fmt.Errorf("%s: touch session: %w", s.pkg, err)
 	}
+	if !storable(id) {
+		return s.fail(ctx, op, session.ErrNotFound)
+	}
 	if err := execOne(ctx, s.db, s.q.touch, ToMS(at), id); err != nil {
 		return s.fail(ctx, op, err)
 	}
@@ -158,6 +166,9 @@ func (s *Sessions) Delete(ctx context.Context, id string) error {
 	op := fmt.Sprintf("delete session %q", id)
 	if err := check(ctx, s.ready); err != nil {
 		return s.fail(ctx, op, err)
+	}
+	if !storable(id) {
+		return s.fail(ctx, op, session.ErrNotFound)
 	}
 	if err := execOne(ctx, s.db, s.q.delete, id); err != nil {
 		return s.fail(ctx, op, err)
@@ -175,6 +186,9 @@ func (s *Sessions) DeleteAllExcept(ctx context.Context, keepID string) (int, err
 	}
 	if keepID == "" {
 		return 0, fmt.Errorf("%s: delete sessions except own: %w", s.pkg, session.ErrNoOwnSession)
+	}
+	if !storable(keepID) {
+		return 0, s.fail(ctx, op, session.ErrNotFound)
 	}
 	n, err := execN(ctx, s.db, s.q.deleteExcept, keepID, keepID)
 	if err != nil {
@@ -231,4 +245,12 @@ func (s *Sessions) Counts(ctx context.Context) (session.Counts, error) {
 		}
 	}
 	return c, nil
+}
+
+// storable reports whether a session can have the ID id: one that is not
+// valid UTF-8 text or is too long is refused by Create, so no row has it,
+// and it is not sent to the database (PostgreSQL refuses such bytes in a
+// query with an error of its own).
+func storable(id string) bool {
+	return len(id) <= session.MaxIDLen && utf8.ValidString(id) && strings.IndexByte(id, 0) < 0
 }
