@@ -14,6 +14,17 @@
 // Agents log in at /login, customers at /customer/login; maintenance admins
 // find the screens at /admin/maintenance. During an active window only
 // admins can log in. The program stops cleanly on SIGINT or SIGTERM.
+//
+// Sessions end after -idle-timeout without a request (default 30m) and
+// -session-lifetime after the login (default 12h). Failed logins are
+// throttled per user name and per client address (see app.LoginLimits).
+//
+// Behind a reverse proxy that terminates TLS, pass -secure-cookies so the
+// session cookie is sent over HTTPS only, and -trusted-proxies with the
+// proxy's addresses so that its X-Forwarded-For (the client address, for
+// the login throttle) and X-Forwarded-Proto are believed:
+//
+//	go run ./examples/helpdesk -secure-cookies -trusted-proxies 10.0.0.5,fd00::/64
 package main
 
 import (
@@ -23,9 +34,11 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"net/netip"
 	"os"
 	"os/signal"
 	"sort"
+	"strings"
 	"syscall"
 	"time"
 
@@ -43,16 +56,47 @@ func main() {
 	lead := flag.Duration("lead", maintenance.DefaultLead, "default notice lead time before a window starts")
 	iter := flag.Int("pbkdf2-iterations", app.DefaultPasswordIterations, "PBKDF2-SHA-256 iterations for new password hashes")
 	endSessions := flag.Bool("end-sessions", false, "end non-admin sessions on their next request during maintenance")
+	idle := flag.Duration("idle-timeout", app.DefaultIdleTimeout, "end a session after this long without a request")
+	lifetime := flag.Duration("session-lifetime", app.DefaultSessionLifetime, "end a session this long after its login")
+	secure := flag.Bool("secure-cookies", false, "mark the session cookie Secure (HTTPS only): set it behind a proxy that terminates TLS")
+	var proxies []netip.Prefix
+	flag.Func("trusted-proxies", "comma-separated addresses or CIDR prefixes of reverse proxies whose X-Forwarded-For and X-Forwarded-Proto are believed (default none)", func(s string) error {
+		for p := range strings.SplitSeq(s, ",") {
+			pfx, err := parsePrefix(strings.TrimSpace(p))
+			if err != nil {
+				return err
+			}
+			proxies = append(proxies, pfx)
+		}
+		return nil
+	})
 	flag.Parse()
 
 	log := slog.New(slog.NewTextHandler(os.Stderr, nil))
-	if err := run(*addr, *dbPath, *lead, *iter, *endSessions, log); err != nil {
+	cfg := app.Config{
+		Lead: *lead, PasswordIterations: *iter, EndSessions: *endSessions, Logger: log,
+		IdleTimeout: *idle, SessionLifetime: *lifetime, SecureCookies: *secure, TrustedProxies: proxies,
+	}
+	if err := run(*addr, *dbPath, cfg); err != nil {
 		log.Error("helpdesk: stopped", "err", err)
 		os.Exit(1)
 	}
 }
 
-func run(addr, dbPath string, lead time.Duration, iter int, endSessions bool, log *slog.Logger) error {
+// parsePrefix reads an address (a prefix of its full length) or a prefix.
+func parsePrefix(s string) (netip.Prefix, error) {
+	if ip, err := netip.ParseAddr(s); err == nil {
+		return netip.PrefixFrom(ip.Unmap(), ip.Unmap().BitLen()), nil
+	}
+	p, err := netip.ParsePrefix(s)
+	if err != nil {
+		return netip.Prefix{}, fmt.Errorf("not an address or CIDR prefix: %q", s)
+	}
+	return p.Masked(), nil
+}
+
+func run(addr, dbPath string, cfg app.Config) error {
+	log := cfg.Logger
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 
@@ -62,7 +106,8 @@ func run(addr, dbPath string, lead time.Duration, iter int, endSessions bool, lo
 	}
 	defer db.Close()
 
-	a, err := app.New(app.Config{DB: db, Lead: lead, PasswordIterations: iter, EndSessions: endSessions, Logger: log})
+	cfg.DB = db
+	a, err := app.New(cfg)
 	if err != nil {
 		return err
 	}
@@ -84,6 +129,7 @@ func run(addr, dbPath string, lead time.Duration, iter int, endSessions bool, lo
 		Addr:              addr,
 		Handler:           a.Handler(),
 		ReadHeaderTimeout: 5 * time.Second,
+		MaxHeaderBytes:    64 << 10, // bodies are capped by the app
 		ReadTimeout:       30 * time.Second,
 		WriteTimeout:      30 * time.Second,
 		IdleTimeout:       2 * time.Minute,

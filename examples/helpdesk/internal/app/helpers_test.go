@@ -63,6 +63,12 @@ func newHarness(t *testing.T, mod ...func(*app.Config)) *harness {
 	return &harness{t: t, app: a, db: db, clock: mock, srv: srv, pw: pw}
 }
 
+// idleFor sets Config.IdleTimeout, for tests that move the clock further
+// than the default idle timeout while a user stays logged in.
+func idleFor(d time.Duration) func(*app.Config) {
+	return func(c *app.Config) { c.IdleTimeout = d }
+}
+
 // addWindow stores a valid window from start to stop through the Manager.
 func (h *harness) addWindow(start, stop time.Time, mod ...func(*maintenance.Window)) maintenance.Window {
 	h.t.Helper()
@@ -108,11 +114,12 @@ func (h *harness) client() *client {
 	}}
 }
 
-// page is an answer: status, body and Location.
+// page is an answer: status, body, Location and Retry-After.
 type page struct {
-	status   int
-	body     string
-	location string
+	status     int
+	body       string
+	location   string
+	retryAfter string
 }
 
 func (c *client) do(req *http.Request) page {
@@ -122,7 +129,7 @@ func (c *client) do(req *http.Request) page {
 	defer resp.Body.Close()
 	b, err := io.ReadAll(resp.Body)
 	require.NoError(c.h.t, err)
-	p := page{status: resp.StatusCode, body: string(b), location: resp.Header.Get("Location")}
+	p := page{status: resp.StatusCode, body: string(b), location: resp.Header.Get("Location"), retryAfter: resp.Header.Get("Retry-After")}
 	if m := tokenRE.FindStringSubmatch(p.body); m != nil {
 		c.token = m[1]
 	}
@@ -230,6 +237,15 @@ func messages(body, class string) []string {
 		out = append(out, html.UnescapeString(m[1]))
 	}
 	return out
+}
+
+// statusMessage returns the text of a status page (403, 404, 413, ...).
+func statusMessage(body string) string {
+	m := regexp.MustCompile(`<p class="StatusMessage">(.*?)</p>`).FindStringSubmatch(body)
+	if m == nil {
+		return ""
+	}
+	return html.UnescapeString(m[1])
 }
 
 // assertLoginPage checks that p sends the browser to the login page.
