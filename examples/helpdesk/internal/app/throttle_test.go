@@ -205,7 +205,12 @@ func TestLogin_HashSlotsWait(t *testing.T) {
 		status <- resp.StatusCode
 	}()
 	for app.HashWaiting(h.app) < 1 {
-		runtime.Gosched()
+		select {
+		case s := <-status:
+			t.Fatalf("a login finished (%d) while the only slot was taken", s)
+		default:
+			runtime.Gosched()
+		}
 	}
 	p := loginAs(h.client(), "/login", "customer", "customer-demo", "")
 	assert.Equal(t, http.StatusServiceUnavailable, p.status, "no room to wait")
