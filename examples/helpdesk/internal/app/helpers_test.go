@@ -239,6 +239,43 @@ func messages(body, class string) []string {
 	return out
 }
 
+// formValues returns what a browser would post from the form of the page
+// whose class is class, without pressing a button: hidden and text inputs,
+// checked checkboxes, the selected options and the textareas.
+func formValues(body, class string) url.Values {
+	i := strings.Index(body, `class="`+class+`"`)
+	if i < 0 {
+		return nil
+	}
+	block := body[i : i+strings.Index(body[i:], "</form>")]
+	attr := func(tag, name string) (string, bool) {
+		m := regexp.MustCompile(`\s` + name + `(?:="([^"]*)")?[\s>]`).FindStringSubmatch(tag)
+		if m == nil {
+			return "", false
+		}
+		return html.UnescapeString(m[1]), true
+	}
+	f := url.Values{}
+	for _, tag := range regexp.MustCompile(`<input [^>]*>`).FindAllString(block, -1) {
+		name, _ := attr(tag, "name")
+		typ, _ := attr(tag, "type")
+		value, _ := attr(tag, "value")
+		if _, checked := attr(tag, "checked"); typ == "checkbox" && !checked {
+			continue
+		}
+		f.Add(name, value)
+	}
+	for _, m := range regexp.MustCompile(`(?s)<select [^>]*name="([^"]*)"[^>]*>(.*?)</select>`).FindAllStringSubmatch(block, -1) {
+		if o := regexp.MustCompile(`<option value="([^"]*)" selected>`).FindStringSubmatch(m[2]); o != nil {
+			f.Add(m[1], html.UnescapeString(o[1]))
+		}
+	}
+	for _, m := range regexp.MustCompile(`(?s)<textarea [^>]*name="([^"]*)"[^>]*>(.*?)</textarea>`).FindAllStringSubmatch(block, -1) {
+		f.Add(m[1], html.UnescapeString(m[2]))
+	}
+	return f
+}
+
 // statusMessage returns the text of a status page (403, 404, 413, ...).
 func statusMessage(body string) string {
 	m := regexp.MustCompile(`<p class="StatusMessage">(.*?)</p>`).FindStringSubmatch(body)
