@@ -50,8 +50,11 @@ import (
 	"github.com/sysmaint/sysmaint/notify"
 )
 
+// defaultAddr is where the helpdesk listens unless -addr says otherwise.
+const defaultAddr = "127.0.0.1:8080"
+
 func main() {
-	addr := flag.String("addr", "127.0.0.1:8080", "address to listen on")
+	addr := flag.String("addr", defaultAddr, "address to listen on")
 	dbPath := flag.String("db", "helpdesk.db", "SQLite file (created if missing)")
 	lead := flag.Duration("lead", maintenance.DefaultLead, "default notice lead time before a window starts")
 	iter := flag.Int("pbkdf2-iterations", app.DefaultPasswordIterations, "PBKDF2-SHA-256 iterations for new password hashes")
