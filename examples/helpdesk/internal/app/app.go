@@ -38,9 +38,12 @@
 // # Time
 //
 // Time comes from Config.Clock. Every user has a time zone: the admin screens
-// show and parse dates in it ([ParseWindowForm]), so opening and saving a
-// window never moves it, and a local time that a daylight-saving change skips
-// or repeats is refused with a field error instead of being shifted.
+// show and parse dates in it ([ParseWindowForm]), label every date with it,
+// and carry each date's exact instant in the form, so opening and saving a
+// window never moves it, not even one written elsewhere at a second or a
+// millisecond the selects cannot show. A local time that a daylight-saving
+// change skips or repeats is refused with a field error instead of being
+// shifted.
 //
 // # Security
 //
@@ -133,9 +136,11 @@ type Config struct {
 	Logger *slog.Logger
 
 	// IdleTimeout ends a session that has made no request for this long:
-	// its next request finds it deleted and goes to the login page.
-	// Requests are recorded at most once a minute, so a session may live
-	// up to a minute longer. Default: DefaultIdleTimeout (30 minutes).
+	// its next request finds it deleted and goes to the login page. A
+	// session records its requests at most once a minute (or twice per
+	// IdleTimeout, when that is shorter), so it may end up to that much
+	// before IdleTimeout has passed since its very last request. Default:
+	// DefaultIdleTimeout (30 minutes).
 	IdleTimeout time.Duration
 	// SessionLifetime ends a session this long after its login, however
 	// busy it is. Default: DefaultSessionLifetime (12 hours).

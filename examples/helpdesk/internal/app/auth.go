@@ -24,7 +24,7 @@ const tokenField = "ChallengeToken"
 
 // touchEvery is how stale a session's LastRequestAt may get before a
 // request records itself (one write per minute per session, not per
-// request).
+// request), or half the idle timeout when that is shorter.
 const touchEvery = time.Minute
 
 // The texts of the login screens.
@@ -105,7 +105,7 @@ func (a *App) lookup(r *http.Request) (*current, bool, error) {
 	if err != nil {
 		return nil, false, err
 	}
-	if now.Sub(s.LastRequestAt) >= touchEvery {
+	if now.Sub(s.LastRequestAt) >= min(touchEvery, a.idle/2) {
 		if err := a.sessions.Touch(ctx, s.ID); err != nil && !errors.Is(err, session.ErrNotFound) {
 			a.log.Warn("helpdesk: touch session", "err", err)
 		}

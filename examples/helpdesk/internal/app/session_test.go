@@ -40,6 +40,8 @@ func TestSession_Expiry(t *testing.T) {
 		{"idle at once", nil, []step{{app.DefaultIdleTimeout, false}}},
 		{"lifetime the default", nil, append(every(20*time.Minute, 35), step{19*time.Minute + 59*time.Second, true}, step{time.Second, false})},
 		{"idle configured", func(c *app.Config) { c.IdleTimeout = 5 * time.Minute }, []step{{4 * time.Minute, true}, {5 * time.Minute, false}}},
+		{"a short idle timeout, busy", func(c *app.Config) { c.IdleTimeout = time.Minute },
+			append(every(40*time.Second, 8), step{time.Minute, false})},
 		{"lifetime configured", func(c *app.Config) { c.SessionLifetime = time.Hour }, []step{{25 * time.Minute, true}, {25 * time.Minute, true}, {10 * time.Minute, false}}},
 	}
 	for _, tt := range tests {
