@@ -31,7 +31,7 @@ var day = time.Date(2026, 11, 24, 10, 0, 0, 0, time.UTC)
 // harness is the app over a fresh SQLite file, served by httptest, with a
 // mock clock at day and the demo users seeded.
 type harness struct {
-	t     *testing.T
+	t     testing.TB
 	app   *app.App
 	db    *sqlstore.DB
 	clock *clock.Mock
@@ -39,7 +39,7 @@ type harness struct {
 	pw    map[string]string
 }
 
-func newHarness(t *testing.T, mod ...func(*app.Config)) *harness {
+func newHarness(t testing.TB, mod ...func(*app.Config)) *harness {
 	t.Helper()
 	ctx := context.Background()
 	db, err := sqlstore.Open(ctx, filepath.Join(t.TempDir(), "helpdesk.db"), nil)

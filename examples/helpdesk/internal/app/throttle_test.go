@@ -3,6 +3,7 @@ package app_test
 import (
 	"fmt"
 	"net/http"
+	"net/http/httptest"
 	"net/netip"
 	"net/url"
 	"runtime"
@@ -236,4 +237,27 @@ func TestLogin_ThrottleMemory(t *testing.T) {
 	}
 	// admin was forgotten: a fresh bucket.
 	assert.Equal(t, http.StatusSeeOther, loginAs(c, "/login", "admin", "admin-demo", "192.0.2.1").status)
+}
+
+// BenchmarkLogin_Throttled measures what an attempt over the limit costs
+// the server: the form parsed, the buckets checked, the login page
+// rendered; no password hashed.
+func BenchmarkLogin_Throttled(b *testing.B) {
+	h := newHarness(b, limits(app.LoginLimits{AccountBurst: 1}))
+	handler := h.app.Handler()
+	post := func() *httptest.ResponseRecorder {
+		req := httptest.NewRequest(http.MethodPost, "/login", strings.NewReader("User=admin&Password=wrong"))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		rec := httptest.NewRecorder()
+		handler.ServeHTTP(rec, req)
+		return rec
+	}
+	post()
+	if rec := post(); rec.Code != http.StatusTooManyRequests {
+		b.Fatalf("status %d, want 429", rec.Code)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		post()
+	}
 }
