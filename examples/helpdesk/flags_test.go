@@ -34,3 +34,11 @@ func TestParsePrefix(t *testing.T) {
 		})
 	}
 }
+
+func TestPrefixList(t *testing.T) {
+	var l prefixList
+	assert.NoError(t, l.Set("10.0.0.5, fd00::/64"))
+	assert.NoError(t, l.Set("192.0.2.0/24"))
+	assert.Equal(t, "10.0.0.5/32,fd00::/64,192.0.2.0/24", l.String())
+	assert.Error(t, l.Set("10.0.0.1,nope"))
+}

@@ -34,11 +34,9 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
-	"net/netip"
 	"os"
 	"os/signal"
 	"sort"
-	"strings"
 	"syscall"
 	"time"
 
@@ -62,17 +60,8 @@ func main() {
 	idle := flag.Duration("idle-timeout", app.DefaultIdleTimeout, "end a session after this long without a request")
 	lifetime := flag.Duration("session-lifetime", app.DefaultSessionLifetime, "end a session this long after its login")
 	secure := flag.Bool("secure-cookies", false, "mark the session cookie Secure (HTTPS only): set it behind a proxy that terminates TLS")
-	var proxies []netip.Prefix
-	flag.Func("trusted-proxies", "comma-separated addresses or CIDR prefixes of reverse proxies whose X-Forwarded-For and X-Forwarded-Proto are believed (default none)", func(s string) error {
-		for p := range strings.SplitSeq(s, ",") {
-			pfx, err := parsePrefix(strings.TrimSpace(p))
-			if err != nil {
-				return err
-			}
-			proxies = append(proxies, pfx)
-		}
-		return nil
-	})
+	var proxies prefixList
+	flag.Var(&proxies, "trusted-proxies", "comma-separated addresses or CIDR prefixes of reverse proxies whose X-Forwarded-For and X-Forwarded-Proto are believed (default none)")
 	flag.Parse()
 
 	log := slog.New(slog.NewTextHandler(os.Stderr, nil))
@@ -84,18 +73,6 @@ func main() {
 		log.Error("helpdesk: stopped", "err", err)
 		os.Exit(1)
 	}
-}
-
-// parsePrefix reads an address (a prefix of its full length) or a prefix.
-func parsePrefix(s string) (netip.Prefix, error) {
-	if ip, err := netip.ParseAddr(s); err == nil {
-		return netip.PrefixFrom(ip.Unmap(), ip.Unmap().BitLen()), nil
-	}
-	p, err := netip.ParsePrefix(s)
-	if err != nil {
-		return netip.Prefix{}, fmt.Errorf("not an address or CIDR prefix: %q", s)
-	}
-	return p.Masked(), nil
 }
 
 func run(addr, dbPath string, cfg app.Config) error {
