@@ -33,8 +33,10 @@ type LoginLimits struct {
 	AddressEvery time.Duration
 	// Tracked bounds how many user names, and how many addresses, are
 	// remembered: beyond it the least recently seen is forgotten (a
-	// forgotten one starts again with a full bucket). Memory stays below
-	// about 2 × Tracked × 600 bytes. Default: 10 000.
+	// forgotten one starts again with a full bucket), unless an attempt
+	// for it is still running. User names are remembered by their first
+	// 256 bytes, so memory stays below about 2 × Tracked × 600 bytes,
+	// 12 MB by default. Default: 10 000.
 	Tracked int
 	// Hashing bounds the password hashes that run at once, so that a flood
 	// of logins leaves CPU for every other request. Default: half of
