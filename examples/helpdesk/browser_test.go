@@ -87,6 +87,7 @@ func newHelpdesk(t *testing.T) *helpdesk {
 		Clock:              mock,
 		Lead:               30 * time.Minute,
 		PasswordIterations: 1,
+		IdleTimeout:        24 * time.Hour, // the tests move the clock hours ahead
 		Logger:             slog.New(slog.NewTextHandler(t.Output(), &slog.HandlerOptions{Level: slog.LevelWarn})),
 	})
 	require.NoError(t, err)

@@ -14,6 +14,17 @@
 // Agents log in at /login, customers at /customer/login; maintenance admins
 // find the screens at /admin/maintenance. During an active window only
 // admins can log in. The program stops cleanly on SIGINT or SIGTERM.
+//
+// Sessions end after -idle-timeout without a request (default 30m) and
+// -session-lifetime after the login (default 12h). Failed logins are
+// throttled per user name and per client address (see app.LoginLimits).
+//
+// Behind a reverse proxy that terminates TLS, pass -secure-cookies so the
+// session cookie is sent over HTTPS only, and -trusted-proxies with the
+// proxy's addresses so that its X-Forwarded-For (the client address, for
+// the login throttle) and X-Forwarded-Proto are believed:
+//
+//	go run ./examples/helpdesk -secure-cookies -trusted-proxies 10.0.0.5,fd00::/64
 package main
 
 import (
@@ -37,22 +48,35 @@ import (
 	"github.com/sysmaint/sysmaint/notify"
 )
 
+// defaultAddr is where the helpdesk listens unless -addr says otherwise.
+const defaultAddr = "127.0.0.1:8080"
+
 func main() {
-	addr := flag.String("addr", "127.0.0.1:8080", "address to listen on")
+	addr := flag.String("addr", defaultAddr, "address to listen on")
 	dbPath := flag.String("db", "helpdesk.db", "SQLite file (created if missing)")
 	lead := flag.Duration("lead", maintenance.DefaultLead, "default notice lead time before a window starts")
 	iter := flag.Int("pbkdf2-iterations", app.DefaultPasswordIterations, "PBKDF2-SHA-256 iterations for new password hashes")
 	endSessions := flag.Bool("end-sessions", false, "end non-admin sessions on their next request during maintenance")
+	idle := flag.Duration("idle-timeout", app.DefaultIdleTimeout, "end a session after this long without a request")
+	lifetime := flag.Duration("session-lifetime", app.DefaultSessionLifetime, "end a session this long after its login")
+	secure := flag.Bool("secure-cookies", false, "mark the session cookie Secure (HTTPS only): set it behind a proxy that terminates TLS")
+	var proxies prefixList
+	flag.Var(&proxies, "trusted-proxies", "comma-separated addresses or CIDR prefixes of reverse proxies whose X-Forwarded-For and X-Forwarded-Proto are believed (default none)")
 	flag.Parse()
 
 	log := slog.New(slog.NewTextHandler(os.Stderr, nil))
-	if err := run(*addr, *dbPath, *lead, *iter, *endSessions, log); err != nil {
+	cfg := app.Config{
+		Lead: *lead, PasswordIterations: *iter, EndSessions: *endSessions, Logger: log,
+		IdleTimeout: *idle, SessionLifetime: *lifetime, SecureCookies: *secure, TrustedProxies: proxies,
+	}
+	if err := run(*addr, *dbPath, cfg); err != nil {
 		log.Error("helpdesk: stopped", "err", err)
 		os.Exit(1)
 	}
 }
 
-func run(addr, dbPath string, lead time.Duration, iter int, endSessions bool, log *slog.Logger) error {
+func run(addr, dbPath string, cfg app.Config) error {
+	log := cfg.Logger
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 
@@ -62,7 +86,8 @@ func run(addr, dbPath string, lead time.Duration, iter int, endSessions bool, lo
 	}
 	defer db.Close()
 
-	a, err := app.New(app.Config{DB: db, Lead: lead, PasswordIterations: iter, EndSessions: endSessions, Logger: log})
+	cfg.DB = db
+	a, err := app.New(cfg)
 	if err != nil {
 		return err
 	}
@@ -84,6 +109,7 @@ func run(addr, dbPath string, lead time.Duration, iter int, endSessions bool, lo
 		Addr:              addr,
 		Handler:           a.Handler(),
 		ReadHeaderTimeout: 5 * time.Second,
+		MaxHeaderBytes:    64 << 10, // bodies are capped by the app
 		ReadTimeout:       30 * time.Second,
 		WriteTimeout:      30 * time.Second,
 		IdleTimeout:       2 * time.Minute,

@@ -3,7 +3,10 @@
 //
 //	go run ./examples/minimal -in 1m -for 5m
 //
-// Until the window starts, http://localhost:8080/ shows the upcoming notice;
+// It listens on 127.0.0.1:8081 (-addr to change it), so it runs beside the
+// helpdesk demo, which takes 8080.
+//
+// Until the window starts, http://127.0.0.1:8081/ shows the upcoming notice;
 // during the window every path but /healthz answers 503 with Retry-After
 // (HTML, or JSON with Accept: application/json); then the page is back.
 package main
@@ -29,8 +32,12 @@ import (
 	"github.com/sysmaint/sysmaint/notify"
 )
 
+// defaultAddr is where minimal listens unless -addr says otherwise: not
+// the helpdesk's 8080, so both demos run at once.
+const defaultAddr = "127.0.0.1:8081"
+
 func main() {
-	addr := flag.String("addr", "localhost:8080", "listen address")
+	addr := flag.String("addr", defaultAddr, "listen address")
 	in := flag.Duration("in", time.Minute, "the window starts this long after start-up")
 	dur := flag.Duration("for", 5*time.Minute, "the window lasts this long")
 	flag.Parse()

@@ -200,7 +200,7 @@ func TestBanner(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			h := newHarness(t)
+			h := newHarness(t, idleFor(24*time.Hour)) // the clock jumps hours ahead
 			h.addWindow(start, start.Add(time.Hour), func(w *maintenance.Window) { w.NotifyMessage = "Back soon <b>really</b>" })
 			admin, agent, customer := h.login("admin"), h.login("agent"), h.login("customer")
 			h.clock.Set(tt.at)
@@ -234,7 +234,7 @@ func TestBanner(t *testing.T) {
 	})
 
 	t.Run("in the viewer's time zone", func(t *testing.T) {
-		h := newHarness(t)
+		h := newHarness(t, idleFor(24*time.Hour))
 		require.NoError(t, h.app.AddUser(context.Background(), app.User{
 			Login: "berlin", FullName: "Berta", Kind: session.Agent, TimeZone: "Europe/Berlin",
 		}, "pw"))
