@@ -83,7 +83,7 @@ func newHelpdesk(t *testing.T) *helpdesk {
 	mock := clock.NewMock()
 	mock.Set(now)
 	a, err := app.New(app.Config{
-		DB:                 db,
+		DB:                 app.SQLite(db),
 		Clock:              mock,
 		Lead:               30 * time.Minute,
 		PasswordIterations: 1,

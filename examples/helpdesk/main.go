@@ -42,7 +42,7 @@ import (
 
 	"golang.org/x/sync/errgroup"
 
-	"github.com/sysmaint/sysmaint/adapters/sqlstore"
+	"github.com/sysmaint/sysmaint/adapters/pgstore"
 	"github.com/sysmaint/sysmaint/examples/helpdesk/internal/app"
 	"github.com/sysmaint/sysmaint/maintenance"
 	"github.com/sysmaint/sysmaint/notify"
@@ -53,7 +53,8 @@ const defaultAddr = "127.0.0.1:8080"
 
 func main() {
 	addr := flag.String("addr", defaultAddr, "address to listen on")
-	dbPath := flag.String("db", "helpdesk.db", "SQLite file (created if missing)")
+	dbPath := flag.String("db", "helpdesk.db", "SQLite file (created if missing), or a postgres:// URL shared by several instances")
+	schema := flag.String("schema", pgstore.DefaultSchema, "PostgreSQL schema of the tables, with a postgres:// -db")
 	lead := flag.Duration("lead", maintenance.DefaultLead, "default notice lead time before a window starts")
 	iter := flag.Int("pbkdf2-iterations", app.DefaultPasswordIterations, "PBKDF2-SHA-256 iterations for new password hashes")
 	endSessions := flag.Bool("end-sessions", false, "end non-admin sessions on their next request during maintenance")
@@ -69,22 +70,22 @@ func main() {
 		Lead: *lead, PasswordIterations: *iter, EndSessions: *endSessions, Logger: log,
 		IdleTimeout: *idle, SessionLifetime: *lifetime, SecureCookies: *secure, TrustedProxies: proxies,
 	}
-	if err := run(*addr, *dbPath, cfg); err != nil {
+	if err := run(*addr, *dbPath, *schema, cfg); err != nil {
 		log.Error("helpdesk: stopped", "err", err)
 		os.Exit(1)
 	}
 }
 
-func run(addr, dbPath string, cfg app.Config) error {
+func run(addr, dbPath, schema string, cfg app.Config) error {
 	log := cfg.Logger
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 
-	db, err := sqlstore.Open(ctx, dbPath, nil)
+	db, closer, err := openDatabase(ctx, dbPath, schema)
 	if err != nil {
 		return err
 	}
-	defer db.Close()
+	defer closer.Close()
 
 	cfg.DB = db
 	a, err := app.New(cfg)
@@ -100,7 +101,11 @@ func run(addr, dbPath string, cfg app.Config) error {
 		logins = append(logins, l)
 	}
 	sort.Strings(logins)
-	fmt.Printf("helpdesk: http://%s/login (agents), http://%s/customer/login (customers); database %s\n", addr, addr, dbPath)
+	where := dbPath
+	if isPostgres(dbPath) {
+		where = "PostgreSQL, schema " + schema // the URL may hold a password
+	}
+	fmt.Printf("helpdesk: http://%s/login (agents), http://%s/customer/login (customers); database %s\n", addr, addr, where)
 	for _, l := range logins {
 		fmt.Printf("  demo user %-9s password %s\n", l, users[l])
 	}
@@ -122,7 +127,7 @@ func run(addr, dbPath string, cfg app.Config) error {
 		}
 		return nil
 	})
-	g.Go(func() error { return a.Manager().Run(gctx) }) // follows other processes sharing the file
+	g.Go(func() error { return a.Manager().Run(gctx) }) // follows the other processes sharing the database
 	g.Go(func() error {
 		// Log the schedule's events: windows scheduled, changed and withdrawn, reminders, starts and ends.
 		return notify.Watch(gctx, a.Manager(), notify.NotifierFunc(func(_ context.Context, e notify.Event) error {

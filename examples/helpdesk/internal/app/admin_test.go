@@ -561,7 +561,7 @@ func TestAdmin_Lead(t *testing.T) {
 	assert.Contains(t, text, "11/24/2026 11:01")
 
 	// Saved: a new App over the same file starts with it.
-	a2, err := app.New(app.Config{DB: h.db, Clock: h.clock, Lead: 5 * time.Minute, PasswordIterations: 1000})
+	a2, err := app.New(app.Config{DB: app.SQLite(h.db), Clock: h.clock, Lead: 5 * time.Minute, PasswordIterations: 1000})
 	require.NoError(t, err)
 	assert.Equal(t, 61*time.Minute, a2.Manager().Lead())
 }

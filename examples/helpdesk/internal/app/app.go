@@ -113,9 +113,10 @@ import (
 // Config configures an App. DB is required; every other zero field means
 // the default.
 type Config struct {
-	// DB is the SQLite file holding the windows, the sessions and the
-	// helpdesk's users. Required.
-	DB *sqlstore.DB
+	// DB holds the windows, the sessions and the helpdesk's users: a
+	// SQLite file or a PostgreSQL schema (see SQLite and Postgres).
+	// Required.
+	DB Database
 	// Clock is the source of time. Default: the real clock. Tests pass a
 	// *clock.Mock.
 	Clock clock.Clock
@@ -173,7 +174,7 @@ const (
 // App is the helpdesk. Build it with New, serve App.Handler, and run
 // App.Manager's Run loop next to the server.
 type App struct {
-	db         *sqlstore.DB
+	db         Database
 	clock      clock.Clock
 	log        *slog.Logger
 	iterations int
@@ -204,8 +205,8 @@ type App struct {
 // are missing, applies a lead time saved earlier on the admin screen, and
 // loads the maintenance schedule. It starts no goroutine.
 func New(cfg Config) (*App, error) {
-	if cfg.DB == nil {
-		return nil, errors.New("helpdesk: Config.DB is required")
+	if err := cfg.DB.validate(); err != nil {
+		return nil, err
 	}
 	a := &App{db: cfg.DB, clock: cfg.Clock, log: cfg.Logger, iterations: cfg.PasswordIterations}
 	if a.clock == nil {
@@ -218,8 +219,8 @@ func New(cfg Config) (*App, error) {
 		a.iterations = DefaultPasswordIterations
 	}
 	ctx := context.Background()
-	if _, err := a.db.SQL().ExecContext(ctx, usersSchema); err != nil {
-		return nil, fmt.Errorf("helpdesk: create tables: %w", err)
+	if err := a.createTables(ctx); err != nil {
+		return nil, err
 	}
 	dummy, err := hashPassword(rand.Text(), a.iterations)
 	if err != nil {
@@ -233,13 +234,13 @@ func New(cfg Config) (*App, error) {
 	} else if ok {
 		lead = saved
 	}
-	a.windows = maintenance.New(a.db.Windows(), &maintenance.Options{
+	a.windows = maintenance.New(a.db.Windows, &maintenance.Options{
 		Clock: a.clock, Lead: lead, Logger: a.log,
 	})
 	if err := a.windows.Refresh(ctx); err != nil {
 		return nil, err
 	}
-	a.sessions = session.New(a.db.Sessions(), &session.Options{Clock: a.clock})
+	a.sessions = session.New(a.db.Sessions, &session.Options{Clock: a.clock})
 	a.texts = notify.New(nil)
 	a.pages, err = parsePages()
 	if err != nil {
@@ -351,8 +352,9 @@ func (a *App) maintenanceMiddleware() func(http.Handler) http.Handler {
 
 // healthz answers 200 "ok" while the schedule is loaded, its last refresh
 // succeeded, no write of a window is failing and the database takes writes
-// (sqlstore.DB.Check: the file is still at its path and, after a failed
-// write, a probe write succeeds), and 503 with the reason otherwise. It
+// (Database.Check; for SQLite: the file is still at its path and, after a
+// failed write, a probe write succeeds), and 503 with the reason
+// otherwise. It
 // heals by itself: the Manager's Run loop and each call of healthz look
 // again.
 func (a *App) healthz(w http.ResponseWriter, r *http.Request) {
@@ -376,6 +378,9 @@ func (a *App) unhealthy(ctx context.Context) string {
 		return "schedule refresh failed"
 	case h.WriteErr != nil:
 		return "window writes failing"
+	}
+	if a.db.Check == nil {
+		return ""
 	}
 	err := a.db.Check(ctx)
 	switch {

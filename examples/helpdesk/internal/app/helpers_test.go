@@ -33,7 +33,7 @@ var day = time.Date(2026, 11, 24, 10, 0, 0, 0, time.UTC)
 type harness struct {
 	t     testing.TB
 	app   *app.App
-	db    *sqlstore.DB
+	db    *sqlstore.DB // nil for newHarnessOn
 	clock *clock.Mock
 	srv   *httptest.Server
 	pw    map[string]string
@@ -41,10 +41,18 @@ type harness struct {
 
 func newHarness(t testing.TB, mod ...func(*app.Config)) *harness {
 	t.Helper()
-	ctx := context.Background()
-	db, err := sqlstore.Open(ctx, filepath.Join(t.TempDir(), "helpdesk.db"), nil)
+	db, err := sqlstore.Open(context.Background(), filepath.Join(t.TempDir(), "helpdesk.db"), nil)
 	require.NoError(t, err)
 	t.Cleanup(func() { _ = db.Close() })
+	h := newHarnessOn(t, app.SQLite(db), mod...)
+	h.db = db
+	return h
+}
+
+// newHarnessOn is newHarness over the given database.
+func newHarnessOn(t testing.TB, db app.Database, mod ...func(*app.Config)) *harness {
+	t.Helper()
+	ctx := context.Background()
 	mock := clock.NewMock()
 	mock.Set(day)
 	cfg := app.Config{
@@ -60,7 +68,7 @@ func newHarness(t testing.TB, mod ...func(*app.Config)) *harness {
 	require.NoError(t, err)
 	srv := httptest.NewServer(a.Handler())
 	t.Cleanup(srv.Close)
-	return &harness{t: t, app: a, db: db, clock: mock, srv: srv, pw: pw}
+	return &harness{t: t, app: a, clock: mock, srv: srv, pw: pw}
 }
 
 // idleFor sets Config.IdleTimeout, for tests that move the clock further

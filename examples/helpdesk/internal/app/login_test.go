@@ -304,7 +304,7 @@ func TestSeed(t *testing.T) {
 	h.login("admin")
 
 	// A second App over the same file finds the users and the tables.
-	a2, err := app.New(app.Config{DB: h.db, Clock: h.clock, PasswordIterations: 1000})
+	a2, err := app.New(app.Config{DB: app.SQLite(h.db), Clock: h.clock, PasswordIterations: 1000})
 	require.NoError(t, err)
 	_, err = a2.Seed(context.Background())
 	require.NoError(t, err)
