@@ -45,6 +45,9 @@ type Options struct {
 	// LoginRefused is the text a *LoginRefusedError from
 	// [Manager.CheckLogin] carries. Default: DefaultLoginRefused.
 	LoginRefused string
+	// Horizon is how far ahead of the clock the schedule expands recurring
+	// windows (see [Horizon]). Default: DefaultHorizon (400 days).
+	Horizon time.Duration
 }
 
 // Manager is the entry point of the package: it adds, changes and removes
@@ -72,6 +75,7 @@ type Manager struct {
 	logger *slog.Logger
 	// loginRefused is the text of a login refusal.
 	loginRefused string
+	horizon      time.Duration // how far ahead recurring windows are expanded
 
 	sched     atomic.Pointer[Schedule]
 	changed   atomic.Pointer[chan struct{}] // closed when sched is replaced
@@ -159,8 +163,11 @@ func New(store Store, opts *Options) *Manager {
 	if o.LoginRefused == "" {
 		o.LoginRefused = DefaultLoginRefused
 	}
+	if o.Horizon <= 0 {
+		o.Horizon = DefaultHorizon
+	}
 	m := &Manager{store: store, clock: o.Clock, lead: o.Lead, poll: o.PollInterval, resync: o.ResyncInterval, logger: o.Logger,
-		loginRefused: o.LoginRefused}
+		loginRefused: o.LoginRefused, horizon: o.Horizon}
 	m.sched.Store(Compile(nil, m.lead))
 	ch := make(chan struct{})
 	m.changed.Store(&ch)
@@ -184,7 +191,42 @@ func (m *Manager) SetLead(lead time.Duration) {
 	m.refreshMu.Lock()
 	defer m.refreshMu.Unlock()
 	m.lead = lead
-	m.publish(Compile(m.sched.Load().windows, lead))
+	prev := m.sched.Load()
+	m.publish(compile(prev.windows, lead, m.horizonAt(m.clock.Now()), prev))
+}
+
+// horizonLookback is how far before the clock's now a Manager's schedule
+// expands recurring windows, so that the status is exact at instants a
+// little in the past as well.
+const horizonLookback = 24 * time.Hour
+
+// horizonAt returns the horizon of a schedule compiled at now.
+func (m *Manager) horizonAt(now time.Time) Horizon {
+	return Horizon{From: now.Add(-horizonLookback), Until: now.Add(m.horizon)}
+}
+
+// horizonStep is how far the clock moves before the Manager extends its
+// horizon: a day, or a quarter of a shorter horizon.
+func (m *Manager) horizonStep() time.Duration { return min(24*time.Hour, m.horizon/4) }
+
+// extend recompiles the schedule over a horizon that starts from now, when
+// a window recurs and the clock has moved a step since the horizon was
+// set. It reads no store: the windows are those of the schedule in force,
+// and their series are reused, so it costs what expanding the occurrences
+// costs, once a day, in Run's goroutine.
+func (m *Manager) extend() {
+	due := func(s *Schedule, now time.Time) bool {
+		return s.recurring && now.Add(m.horizon-m.horizonStep()).After(s.horizon.Until)
+	}
+	if !due(m.sched.Load(), m.clock.Now()) {
+		return
+	}
+	m.refreshMu.Lock()
+	defer m.refreshMu.Unlock()
+	now := m.clock.Now()
+	if s := m.sched.Load(); due(s, now) {
+		m.publish(compile(s.windows, m.lead, m.horizonAt(now), s))
+	}
 }
 
 // Changed returns a channel that is closed when the schedule in force is
@@ -207,7 +249,9 @@ func (m *Manager) publish(s *Schedule) {
 // Status returns the status now, by the Manager's clock.
 func (m *Manager) Status() Status { return m.sched.Load().At(m.clock.Now()) }
 
-// StatusAt returns the status at t.
+// StatusAt returns the status at t. Recurring windows count within the
+// schedule's horizon only, from a day before the clock's now to
+// Options.Horizon after it (see [Horizon]).
 func (m *Manager) StatusAt(t time.Time) Status { return m.sched.Load().At(t) }
 
 // Schedule returns the schedule in force.
@@ -306,9 +350,22 @@ func (m *Manager) Get(ctx context.Context, id int64) (Window, error) {
 // be the version it was read at: a stale version gives an error wrapping
 // ErrConflict, an unknown ID one wrapping ErrNotFound, an invalid window a
 // *ValidationError (as does a blank actor); in each case nothing is
-// written. It returns the stored
-// window with its new Version.
+// written. It returns the stored window with its new Version.
+//
+// For a recurring window, Update replaces the whole series, its past
+// occurrences included; [Manager.UpdateFollowing] changes it from one
+// occurrence on and keeps the past as it was.
 func (m *Manager) Update(ctx context.Context, w Window, actor string) (Window, error) {
+	stored, err := m.update(ctx, w, actor)
+	if err != nil {
+		return Window{}, err
+	}
+	m.refreshAfterWrite(ctx)
+	return stored, nil
+}
+
+// update is Update without the refresh.
+func (m *Manager) update(ctx context.Context, w Window, actor string) (Window, error) {
 	w.ChangedAt, w.ChangedBy = m.clock.Now(), actor
 	w = w.Normalize()
 	if err := w.validateBy(actor); err != nil {
@@ -319,7 +376,6 @@ func (m *Manager) Update(ctx context.Context, w Window, actor string) (Window, e
 	if err != nil {
 		return Window{}, fmt.Errorf("maintenance: update window %d: %w", w.ID, err)
 	}
-	m.refreshAfterWrite(ctx)
 	return stored, nil
 }
 
@@ -364,7 +420,7 @@ func (m *Manager) load(ctx context.Context) error {
 		var ws []Window
 		ws, err = m.store.List(ctx, Valid)
 		if err == nil {
-			m.publish(Compile(ws, m.lead))
+			m.publish(compile(ws, m.lead, m.horizonAt(m.clock.Now()), m.sched.Load()))
 			if tracked {
 				m.revision = rev
 			}
@@ -423,6 +479,11 @@ func (m *Manager) sync(ctx context.Context) error {
 //
 // After a write through the Manager failed, Run also asks a [Checker] store
 // at every wake-up whether writes heal (see [Health.WriteErr]).
+//
+// Run also keeps the horizon of recurring windows ahead of the clock: once
+// a day it recompiles the schedule in force over a horizon that starts
+// from now, without reading the store (see [Options.Horizon]). Without
+// Run, the horizon moves only when the schedule is reloaded.
 func (m *Manager) Run(ctx context.Context) error {
 	cn, ok := m.store.(ChangeNotifier)
 	if !ok {
@@ -455,6 +516,7 @@ func (m *Manager) follow(ctx context.Context, pushed <-chan error) error {
 		if err := m.sync(ctx); err != nil && ctx.Err() != nil {
 			return nil
 		}
+		m.extend()
 		m.checkWrites(ctx)
 		wait := m.poll
 		if listening {
