@@ -3,6 +3,8 @@ package sqlcore
 import (
 	"context"
 	"fmt"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/jmoiron/sqlx"
@@ -27,7 +29,8 @@ type windowQueries struct {
 }
 
 const windowColumns = `id, start_ms, stop_ms, comment, login_message, show_login_message,
-	notify_message, validity, lead_ms, created_at_ms, created_by, changed_at_ms, changed_by, version`
+	notify_message, validity, lead_ms, recurrence_rule, recurrence_zone, recurrence_exceptions,
+	created_at_ms, created_by, changed_at_ms, changed_by, version`
 
 // NewWindows returns the window store over db; pkg prefixes its errors.
 // ready, when not nil, is called before every operation (to migrate a
@@ -36,9 +39,9 @@ const windowColumns = `id, start_ms, stop_ms, comment, login_message, show_login
 func NewWindows(db *sqlx.DB, pkg string, ready func(context.Context) error) *Windows {
 	return &Windows{db: db, pkg: pkg, ready: ready, q: windowQueries{
 		insert: db.Rebind(`INSERT INTO sysmaint_windows (start_ms, stop_ms, comment, login_message,
-			show_login_message, notify_message, validity, lead_ms, created_at_ms, created_by,
-			changed_at_ms, changed_by, version)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1) RETURNING id`),
+			show_login_message, notify_message, validity, lead_ms, recurrence_rule, recurrence_zone,
+			recurrence_exceptions, created_at_ms, created_by, changed_at_ms, changed_by, version)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1) RETURNING id`),
 		get: db.Rebind(`SELECT ` + windowColumns + ` FROM sysmaint_windows WHERE id = ?`),
 		// Guarded by ID and Version: of two updates made from the same
 		// version exactly one matches. Versions only grow, so when no row
@@ -46,6 +49,7 @@ func NewWindows(db *sqlx.DB, pkg string, ready func(context.Context) error) *Win
 		// missing row without a transaction.
 		update: db.Rebind(`UPDATE sysmaint_windows SET start_ms = ?, stop_ms = ?, comment = ?,
 			login_message = ?, show_login_message = ?, notify_message = ?, validity = ?, lead_ms = ?,
+			recurrence_rule = ?, recurrence_zone = ?, recurrence_exceptions = ?,
 			changed_at_ms = ?, changed_by = ?, version = version + 1
 			WHERE id = ? AND version = ? RETURNING ` + windowColumns),
 		version:  db.Rebind(`SELECT version FROM sysmaint_windows WHERE id = ?`),
@@ -67,6 +71,9 @@ type windowRow struct {
 	NotifyMessage    string `db:"notify_message"`
 	Validity         int64  `db:"validity"`
 	LeadMS           int64  `db:"lead_ms"`
+	RecurrenceRule   string `db:"recurrence_rule"`
+	RecurrenceZone   string `db:"recurrence_zone"`
+	Exceptions       string `db:"recurrence_exceptions"`
 	CreatedAtMS      int64  `db:"created_at_ms"`
 	CreatedBy        string `db:"created_by"`
 	ChangedAtMS      int64  `db:"changed_at_ms"`
@@ -74,7 +81,11 @@ type windowRow struct {
 	Version          int64  `db:"version"`
 }
 
-func (r windowRow) window() maintenance.Window {
+func (r windowRow) window() (maintenance.Window, error) {
+	ex, err := DecodeInstants(r.Exceptions)
+	if err != nil {
+		return maintenance.Window{}, fmt.Errorf("window %d: recurrence_exceptions: %w", r.ID, err)
+	}
 	return maintenance.Window{
 		ID:               r.ID,
 		Start:            FromMS(r.StartMS),
@@ -85,12 +96,48 @@ func (r windowRow) window() maintenance.Window {
 		NotifyMessage:    r.NotifyMessage,
 		Validity:         maintenance.Validity(r.Validity),
 		Lead:             time.Duration(r.LeadMS) * time.Millisecond,
-		CreatedAt:        FromMS(r.CreatedAtMS),
-		CreatedBy:        r.CreatedBy,
-		ChangedAt:        FromMS(r.ChangedAtMS),
-		ChangedBy:        r.ChangedBy,
-		Version:          r.Version,
+		Recurrence: maintenance.Recurrence{
+			Rule:       r.RecurrenceRule,
+			Zone:       r.RecurrenceZone,
+			Exceptions: ex,
+		},
+		CreatedAt: FromMS(r.CreatedAtMS),
+		CreatedBy: r.CreatedBy,
+		ChangedAt: FromMS(r.ChangedAtMS),
+		ChangedBy: r.ChangedBy,
+		Version:   r.Version,
+	}, nil
+}
+
+// EncodeInstants writes instants as their Unix milliseconds in decimal,
+// comma-separated, in the order given: the form of the column
+// recurrence_exceptions. No instant is the empty string.
+func EncodeInstants(ts []time.Time) string {
+	b := make([]byte, 0, len(ts)*14)
+	for i, t := range ts {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = strconv.AppendInt(b, ToMS(t), 10)
 	}
+	return string(b)
+}
+
+// DecodeInstants reads what EncodeInstants wrote, as UTC instants; the
+// empty string is nil.
+func DecodeInstants(s string) ([]time.Time, error) {
+	if s == "" {
+		return nil, nil
+	}
+	var out []time.Time
+	for item := range strings.SplitSeq(s, ",") {
+		ms, err := strconv.ParseInt(item, 10, 64)
+		if err != nil {
+			return nil, fmt.Errorf("%q is not a list of Unix milliseconds", s)
+		}
+		out = append(out, FromMS(ms))
+	}
+	return out, nil
 }
 
 // ToMS returns t as Unix milliseconds, rounded down. The zero time is
@@ -119,6 +166,7 @@ func (s *Windows) Create(ctx context.Context, w maintenance.Window) (maintenance
 	err := s.db.QueryRowxContext(ctx, s.q.insert,
 		ToMS(w.Start), ToMS(w.Stop), w.Comment, w.LoginMessage, w.ShowLoginMessage,
 		w.NotifyMessage, int64(w.Validity), w.Lead.Milliseconds(),
+		w.Recurrence.Rule, w.Recurrence.Zone, EncodeInstants(w.Recurrence.Exceptions),
 		ToMS(w.CreatedAt), w.CreatedBy, ToMS(w.ChangedAt), w.ChangedBy).Scan(&id)
 	if err != nil {
 		return maintenance.Window{}, s.fail(ctx, op, err)
@@ -137,7 +185,11 @@ func (s *Windows) Get(ctx context.Context, id int64) (maintenance.Window, error)
 	if err := s.db.GetContext(ctx, &r, s.q.get, id); err != nil {
 		return maintenance.Window{}, s.fail(ctx, op, err)
 	}
-	return r.window(), nil
+	w, err := r.window()
+	if err != nil {
+		return maintenance.Window{}, s.fail(ctx, op, err)
+	}
+	return w, nil
 }
 
 // Update implements [maintenance.Store] with one UPDATE guarded by the ID
@@ -153,9 +205,14 @@ func (s *Windows) Update(ctx context.Context, w maintenance.Window) (maintenance
 	err := s.db.QueryRowxContext(ctx, s.q.update,
 		ToMS(w.Start), ToMS(w.Stop), w.Comment, w.LoginMessage, w.ShowLoginMessage,
 		w.NotifyMessage, int64(w.Validity), w.Lead.Milliseconds(),
+		w.Recurrence.Rule, w.Recurrence.Zone, EncodeInstants(w.Recurrence.Exceptions),
 		ToMS(w.ChangedAt), w.ChangedBy, w.ID, w.Version).StructScan(&r)
 	if err == nil {
-		return r.window(), nil
+		got, err := r.window()
+		if err != nil {
+			return maintenance.Window{}, s.fail(ctx, op, err)
+		}
+		return got, nil
 	}
 	if !isNoRows(err) {
 		return maintenance.Window{}, s.fail(ctx, op, err)
@@ -204,7 +261,11 @@ func (s *Windows) List(ctx context.Context, validity ...maintenance.Validity) ([
 	}
 	out := make([]maintenance.Window, len(rows))
 	for i, r := range rows {
-		out[i] = r.window()
+		w, err := r.window()
+		if err != nil {
+			return nil, s.fail(ctx, op, err)
+		}
+		out[i] = w
 	}
 	return out, nil
 }
