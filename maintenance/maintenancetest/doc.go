@@ -17,7 +17,9 @@
 // [maintenance.Manager] would refuse (stores do not validate). Instants lie
 // in November 2026, but for one window at the ends of the valid range
 // ([maintenance.MinTime], [maintenance.MaxTime]); no test reads the real
-// clock or sleeps.
+// clock or sleeps. Recurring windows carry rules, zones and exceptions,
+// valid or not (up to [maintenance.MaxExceptions] exceptions): a store
+// gives them back exactly, normalized, and keeps no Occurrence.
 //
 // # Concurrency
 //

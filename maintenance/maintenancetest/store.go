@@ -83,6 +83,14 @@ func storeCases() []tcase {
 			{name: "ByValidity", run: testListByValidity},
 			{name: "SortedByStartThenID", run: testListSorted},
 		}},
+		{name: "Recurrence", sub: []tcase{
+			{name: "RoundTripsRuleZoneAndExceptions", run: testRecurrenceRoundTrips},
+			{name: "UpdateReplacesAndClears", run: testRecurrenceUpdate},
+			{name: "ExceptionsInUTCAtMillisecondSorted", run: testRecurrenceNormalizesExceptions},
+			{name: "MaxExceptions", run: testRecurrenceMostExceptions},
+			{name: "OccurrenceIsNotKept", run: testRecurrenceOccurrenceNotKept},
+			{name: "ExceptionsDoNotAlias", run: testRecurrenceIsolation},
+		}},
 		{name: "Isolation", sub: []tcase{
 			{name: "ChangingThePassedWindow", run: testIsolationPassed},
 			{name: "ChangingAReturnedWindow", run: testIsolationReturned},

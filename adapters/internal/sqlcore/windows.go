@@ -172,6 +172,7 @@ func (s *Windows) Create(ctx context.Context, w maintenance.Window) (maintenance
 		return maintenance.Window{}, s.fail(ctx, op, err)
 	}
 	w.ID, w.Version = id, 1
+	w.Occurrence = time.Time{} // not stored
 	return w, nil
 }
 
