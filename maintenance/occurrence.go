@@ -79,7 +79,9 @@ func (w Window) checkRecurrence() error {
 // or after Start's wall-clock time in its zone, and Stop moved with it (the
 // window keeps its length); an occurrence that a daylight-saving gap moves
 // cannot be the first, whose wall-clock time is the rule's time of day, so
-// Align passes over it. A form that takes a start date and "weekly on
+// Align passes over it (a rule whose every occurrence falls in a gap, such
+// as the last Sunday of March at 02:30 in Europe/Berlin, has no start). A
+// form that takes a start date and "weekly on
 // Sunday" calls it before saving, since a recurring window's Start must be
 // its first occurrence. A window that does not recur is returned as it is,
 // normalized. A recurrence that cannot be expanded, or whose rule has no

@@ -324,9 +324,13 @@ func (r Rule) Validate() error {
 }
 
 // canonical returns r with its lists sorted and without duplicates, its
-// Interval 1 when it was 0, and Until in UTC.
+// Interval 1 when it was 0, Until in UTC, and WeekStart Monday where it
+// does not matter.
 func (r Rule) canonical() Rule {
 	r.Interval = max(r.Interval, 1)
+	if r.Freq != Weekly || r.Interval == 1 {
+		r.WeekStart = time.Monday
+	}
 	r.ByMonth = sortedSet(r.ByMonth, cmp.Compare)
 	r.ByMonthDay = sortedSet(r.ByMonthDay, func(a, b int) int {
 		// 1..31, then -1..-31: the order people read them in
