@@ -73,6 +73,13 @@
 // reminder, each kind by window ID. Watch reports from the moment it
 // starts: the windows in the schedule then give no event.
 //
+// A recurring window is scheduled, changed and withdrawn as one window, and
+// each of its occurrences is announced, starts and ends: the Event's
+// Window is then the occurrence, with the recurring window's ID and the
+// occurrence's own Start and Stop, so that the window's ID, the kind and
+// the Start name each event apart from every other. Banners and login
+// texts likewise show the occurrence at hand.
+//
 // Watch runs until its context is done, in a goroutine the caller owns,
 // and stops at the first error of its Notifier. [Notifiers] hands each
 // event to several Notifiers in turn.
