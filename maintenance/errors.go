@@ -79,6 +79,9 @@ const (
 	// FieldExceptions names the recurrence's exceptions,
 	// Window.Recurrence.Exceptions.
 	FieldExceptions = "Recurrence.Exceptions"
+	// FieldOccurrence names Window.Occurrence, set only on the windows a
+	// Schedule reports, and the occurrence that Manager.MoveOccurrence is
+	// asked to move.
 	FieldOccurrence = "Occurrence"
 	// FieldActor names the acting user passed to Manager.Add and Update,
 	// not a Window field: the audit fields need someone.

@@ -369,3 +369,21 @@ func TestManager_UpdateFollowing(t *testing.T) {
 	assert.Equal(t, len(before), len(after))
 	assert.True(t, slices.EqualFunc(before, after, func(a, b maintenance.Window) bool { return a.ID == b.ID }))
 }
+
+// TestStatus_OccurrenceNoAllocs: reading the occurrence in force costs no
+// allocation, like reading a one-off window.
+func TestStatus_OccurrenceNoAllocs(t *testing.T) {
+	s := maintenance.CompileHorizon([]maintenance.Window{weekly(t, 1)}, time.Hour, maintenance.Horizon{From: base, Until: base.Add(5 * week)})
+	at := base.Add(week + time.Minute)
+	allocs := testing.AllocsPerRun(100, func() {
+		st := s.At(at)
+		w, ok := st.Window()
+		if !ok || w.Occurrence.IsZero() || !st.Active() || st.End().IsZero() || st.Next().IsZero() {
+			t.Fatal("not the occurrence")
+		}
+		if _, ok := s.At(at.Add(week - 30*time.Minute)).Upcoming(); !ok {
+			t.Fatal("not upcoming")
+		}
+	})
+	assert.Zero(t, allocs)
+}
