@@ -477,13 +477,15 @@ func (s *Schedule) Horizon() Horizon { return s.horizon }
 // entry returns the window of entry i: a one-off window as given, or an
 // occurrence (see [Window.Occurrence]).
 func (s *Schedule) entry(i int32) Window {
-	w := s.windows[s.src[i]]
-	if s.series[s.src[i]] != nil {
-		w.Start = time.UnixMilli(s.start[i]).UTC()
-		w.Stop = time.UnixMilli(s.stop[i]).UTC()
-		w.Occurrence = w.Start
-		w.Recurrence.Exceptions = nil
+	src := s.src[i]
+	if s.series[src] == nil {
+		return s.windows[src]
 	}
+	w := s.windows[src]
+	start := time.UnixMilli(s.start[i]).UTC()
+	w.Start, w.Occurrence = start, start
+	w.Stop = start.Add(time.Duration(s.stop[i]-s.start[i]) * time.Millisecond)
+	w.Recurrence.Exceptions = nil
 	return w
 }
 

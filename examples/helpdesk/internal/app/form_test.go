@@ -2,6 +2,7 @@ package app_test
 
 import (
 	"net/url"
+	"reflect"
 	"strconv"
 	"strings"
 	"testing"
@@ -242,7 +243,7 @@ func FuzzParseWindowForm(f *testing.F) {
 		}
 		w, errs := app.ParseWindowForm(form, loc)
 		if !errs.OK() {
-			if w != (maintenance.Window{}) {
+			if !reflect.DeepEqual(w, maintenance.Window{}) { // a Window holds a slice: not comparable with !=
 				t.Fatalf("errors %+v with a window %+v", errs, w)
 			}
 			if len(errs.Fields) == 0 {
@@ -276,7 +277,7 @@ func FuzzParseWindowForm(f *testing.F) {
 		if !errs.OK() {
 			t.Fatalf("formatted window does not parse: %+v\n%+v", errs, w)
 		}
-		if again != w {
+		if !reflect.DeepEqual(again, w) {
 			t.Fatalf("round trip changed the window:\n got %+v\nwant %+v", again, w)
 		}
 	})
@@ -312,7 +313,7 @@ func FuzzFormatWindowForm(f *testing.F) {
 		if !errs.OK() {
 			t.Fatalf("%+v in %v does not parse: %+v", w, loc, errs)
 		}
-		if got != w {
+		if !reflect.DeepEqual(got, w) {
 			t.Fatalf("moved in %v:\n got %+v\nwant %+v", loc, got, w)
 		}
 	})
