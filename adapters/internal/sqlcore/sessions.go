@@ -25,6 +25,10 @@ type Sessions struct {
 // driver once.
 type sessionQueries struct {
 	insert, get, list, touch, delete, exists, deleteExcept, deleteNonAdmin, counts string
+	// serialize, when not empty, is run in DeleteAllExcept's transaction
+	// before its DELETE: PostgreSQL's lock that puts concurrent calls in
+	// turn.
+	serialize string
 }
 
 const sessionColumns = `id, kind, user_login, user_full_name, admin, remote_addr, user_agent,
@@ -48,6 +52,7 @@ func NewSessions(db *sqlx.DB, pkg string, ready func(context.Context) error) *Se
 		// removed whole or not at all.
 		deleteExcept: db.Rebind(`DELETE FROM sysmaint_sessions WHERE id <> ?
 			AND EXISTS (SELECT 1 FROM sysmaint_sessions WHERE id = ?)`),
+		serialize: serializeDeleteExcept(db),
 		deleteNonAdmin: db.Rebind(`DELETE FROM sysmaint_sessions WHERE admin = FALSE`),
 		// Sessions and distinct logins per kind, grouped by (kind, login)
 		// first: a hash aggregate that both engines run in one pass (and
@@ -190,7 +195,7 @@ func (s *Sessions) DeleteAllExcept(ctx context.Context, keepID string) (int, err
 	if !storable(keepID) {
 		return 0, s.fail(ctx, op, session.ErrNotFound)
 	}
-	n, err := execN(ctx, s.db, s.q.deleteExcept, keepID, keepID)
+	n, err := s.deleteExcept(ctx, keepID)
 	if err != nil {
 		return 0, s.fail(ctx, op, err)
 	}
@@ -204,6 +209,44 @@ func (s *Sessions) DeleteAllExcept(ctx context.Context, keepID string) (int, err
 		}
 	}
 	return int(n), nil
+}
+
+// serializeDeleteExcept returns the statement that puts concurrent
+// DeleteAllExcept calls in turn on PostgreSQL, or "" for SQLite, whose
+// writers take turns anyway.
+//
+// Under PostgreSQL's READ COMMITTED, two calls keeping different sessions
+// A and B both see both rows: the one that waits re-checks the rows the
+// other deleted, but not its EXISTS, and goes on to delete A after A's
+// caller deleted B, so both would report success and no session be left.
+// A transaction-scoped advisory lock (per schema) makes the second call
+// start its DELETE after the first committed, on a snapshot without B.
+func serializeDeleteExcept(db *sqlx.DB) string {
+	if sqlx.BindType(db.DriverName()) != sqlx.DOLLAR {
+		return ""
+	}
+	return `SELECT pg_advisory_xact_lock(hashtext(current_schema() || '.sysmaint_sessions: delete all except'))`
+}
+
+// deleteExcept runs the DELETE of DeleteAllExcept, after the serializing
+// lock where there is one, and returns the number of rows removed.
+func (s *Sessions) deleteExcept(ctx context.Context, keepID string) (int64, error) {
+	if s.q.serialize == "" {
+		return execN(ctx, s.db, s.q.deleteExcept, keepID, keepID)
+	}
+	tx, err := s.db.BeginTxx(ctx, nil)
+	if err != nil {
+		return 0, err
+	}
+	defer func() { _ = tx.Rollback() }() // after Commit, a no-op
+	if _, err := tx.ExecContext(ctx, s.q.serialize); err != nil {
+		return 0, err
+	}
+	n, err := execN(ctx, tx, s.q.deleteExcept, keepID, keepID)
+	if err != nil {
+		return 0, err
+	}
+	return n, tx.Commit()
 }
 
 // DeleteNonAdmin implements [session.Store] with one DELETE.
