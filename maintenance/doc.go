@@ -97,7 +97,8 @@
 //
 // Rules repeat no more often than daily and have no parts that set a time
 // of day (BYHOUR and the like are refused), so a rule has at most one
-// occurrence a day: at most some 400 in a horizon, however it is written.
+// occurrence a day: some 400 in the default horizon, however it is
+// written, and a horizon is at most [MaxHorizon] (five years) long.
 // A rule is at most [MaxRuleLen] bytes, INTERVAL at most [MaxInterval],
 // COUNT at most [MaxCount]; a window has at most [MaxExceptions]
 // exceptions, each an occurrence, and lasts at most [MaxOccurrenceLength];

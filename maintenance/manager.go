@@ -46,7 +46,8 @@ type Options struct {
 	// [Manager.CheckLogin] carries. Default: DefaultLoginRefused.
 	LoginRefused string
 	// Horizon is how far ahead of the clock the schedule expands recurring
-	// windows (see [Horizon]). Default: DefaultHorizon (400 days).
+	// windows (see [Horizon]); at most MaxHorizon. Default: DefaultHorizon
+	// (400 days).
 	Horizon time.Duration
 }
 
@@ -166,6 +167,7 @@ func New(store Store, opts *Options) *Manager {
 	if o.Horizon <= 0 {
 		o.Horizon = DefaultHorizon
 	}
+	o.Horizon = min(o.Horizon, MaxHorizon)
 	m := &Manager{store: store, clock: o.Clock, lead: o.Lead, poll: o.PollInterval, resync: o.ResyncInterval, logger: o.Logger,
 		loginRefused: o.LoginRefused, horizon: o.Horizon}
 	m.sched.Store(Compile(nil, m.lead))

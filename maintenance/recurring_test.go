@@ -387,3 +387,23 @@ func TestStatus_OccurrenceNoAllocs(t *testing.T) {
 	})
 	assert.Zero(t, allocs)
 }
+
+// TestSchedule_HorizonBounded: a horizon longer than MaxHorizon, up to the
+// farthest instants, is cut to MaxHorizon, so a daily rule gives at most
+// one occurrence a day of it.
+func TestSchedule_HorizonBounded(t *testing.T) {
+	daily := repeating(t, 1, "FREQ=DAILY", "UTC", base.Format("2006-01-02 15:04"), time.Hour)
+	for _, h := range []maintenance.Horizon{
+		{From: base, Until: maintenance.MaxTime},
+		{From: base, Until: latest},
+		{From: earliest, Until: latest},
+		{From: lineStart, Until: lineEnd},
+	} {
+		s := maintenance.CompileHorizon([]maintenance.Window{daily}, time.Hour, h)
+		assert.Equal(t, h.From, s.Horizon().From)
+		assert.Equal(t, h.From.Add(maintenance.MaxHorizon), s.Horizon().Until)
+		assert.LessOrEqual(t, s.Occurrences(), int(maintenance.MaxHorizon/(24*time.Hour))+1, "from %v", h.From)
+	}
+	s := maintenance.CompileHorizon([]maintenance.Window{daily}, time.Hour, maintenance.Horizon{From: base, Until: base.Add(10 * 365 * 24 * time.Hour)})
+	assert.Equal(t, int(maintenance.MaxHorizon/(24*time.Hour))+1, s.Occurrences(), "a daily rule over five years")
+}

@@ -53,6 +53,11 @@ type segment struct {
 // [Compile] is.
 const DefaultHorizon = 400 * 24 * time.Hour
 
+// MaxHorizon is the longest horizon a schedule expands recurring windows
+// over: five years. A rule has at most one occurrence a day, so no rule
+// gives a schedule more than some 1 830 occurrences.
+const MaxHorizon = 5 * 366 * 24 * time.Hour
+
 // Horizon is the stretch of time [From, Until) over which a [Schedule]
 // expands recurring windows. The schedule holds every occurrence that ends
 // after From and whose notice (Start minus its lead time) begins before
@@ -77,7 +82,8 @@ func Compile(windows []Window, lead time.Duration) *Schedule {
 // CompileHorizon builds the schedule of windows with the given default
 // lead time (a window's own positive Lead replaces it; a lead of zero or
 // less means no notice), expanding recurring windows over h (see
-// [Horizon]). A zero h means what it means to [Compile]. Windows that are
+// [Horizon]), shortened to [MaxHorizon] from h.From when it is longer. A
+// zero h means what it means to [Compile]. Windows that are
 // not [Valid], whose Start is not before their Stop, or whose recurrence
 // cannot be expanded (a rule that does not parse, an unknown zone, a Start
 // or Stop not on a whole second or out of range, an occurrence longer than
@@ -150,6 +156,9 @@ func compile(windows []Window, lead time.Duration, h Horizon, prev *Schedule) *S
 	if h.From.IsZero() && h.Until.IsZero() && !earliest.IsZero() {
 		h = Horizon{From: earliest, Until: earliest.Add(DefaultHorizon)}
 	}
+	if h.Until.Sub(h.From) > MaxHorizon { // Sub saturates: also for the farthest instants
+		h.Until = h.From.Add(MaxHorizon)
+	}
 	s.horizon = h
 	fromMS, untilMS := unixMS(h.From), unixMS(h.Until)
 	s.untilMS = untilMS
@@ -174,7 +183,7 @@ func compile(windows []Window, lead time.Duration, h Horizon, prev *Schedule) *S
 		leadMS := s.leadOf(src.w).Milliseconds()
 		res := &resolver{loc: sr.loc}
 		lo := floorDiv(subMS(fromMS, sr.dur), 1000) - slack
-		hi := floorDiv(untilMS, 1000) + min(leadMS/1000+slack, maxMS/1000-floorDiv(untilMS, 1000)) // no overflow
+		hi := floorDiv(untilMS, 1000) + leadMS/1000 + slack // |untilMS/1000| and leadMS/1000 are far below 2^62
 		sr.walk(res, lo, hi, func(_, ms int64) bool {
 			if ms-leadMS >= untilMS {
 				return false
