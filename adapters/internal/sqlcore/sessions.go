@@ -52,7 +52,7 @@ func NewSessions(db *sqlx.DB, pkg string, ready func(context.Context) error) *Se
 		// removed whole or not at all.
 		deleteExcept: db.Rebind(`DELETE FROM sysmaint_sessions WHERE id <> ?
 			AND EXISTS (SELECT 1 FROM sysmaint_sessions WHERE id = ?)`),
-		serialize: serializeDeleteExcept(db),
+		serialize:      serializeDeleteExcept(db),
 		deleteNonAdmin: db.Rebind(`DELETE FROM sysmaint_sessions WHERE admin = FALSE`),
 		// Sessions and distinct logins per kind, grouped by (kind, login)
 		// first: a hash aggregate that both engines run in one pass (and
