@@ -407,3 +407,13 @@ func TestSchedule_HorizonBounded(t *testing.T) {
 	s := maintenance.CompileHorizon([]maintenance.Window{daily}, time.Hour, maintenance.Horizon{From: base, Until: base.Add(10 * 365 * 24 * time.Hour)})
 	assert.Equal(t, int(maintenance.MaxHorizon/(24*time.Hour))+1, s.Occurrences(), "a daily rule over five years")
 }
+
+func TestStatus_HasUpcoming(t *testing.T) {
+	s := maintenance.Compile([]maintenance.Window{weekly(t, 1)}, 30*time.Minute)
+	for _, at := range []time.Time{base.Add(-31 * time.Minute), base.Add(-30 * time.Minute), base, base.Add(week - time.Minute)} {
+		_, ok := s.At(at).Upcoming()
+		assert.Equal(t, ok, s.At(at).HasUpcoming(), "at %s", at)
+	}
+	assert.True(t, s.At(base.Add(-time.Minute)).HasUpcoming())
+	assert.False(t, maintenance.Status{}.HasUpcoming())
+}

@@ -486,11 +486,15 @@ func (s *Schedule) Horizon() Horizon { return s.horizon }
 // entry returns the window of entry i: a one-off window as given, or an
 // occurrence (see [Window.Occurrence]).
 func (s *Schedule) entry(i int32) Window {
-	src := s.src[i]
-	if s.series[src] == nil {
+	if src := s.src[i]; s.series[src] == nil {
 		return s.windows[src]
 	}
-	w := s.windows[src]
+	return s.occurrence(i)
+}
+
+// occurrence returns the window of entry i, an occurrence.
+func (s *Schedule) occurrence(i int32) Window {
+	w := s.windows[s.src[i]]
 	start := time.UnixMilli(s.start[i]).UTC()
 	w.Start, w.Occurrence = start, start
 	w.Stop = start.Add(time.Duration(s.stop[i]-s.start[i]) * time.Millisecond)
@@ -523,7 +527,11 @@ func (st Status) Window() (Window, bool) {
 	if !st.Active() {
 		return Window{}, false
 	}
-	return st.s.entry(st.seg.primary), true
+	i := st.seg.primary
+	if src := st.s.src[i]; st.s.series[src] == nil {
+		return st.s.windows[src], true // inline: the request path
+	}
+	return st.s.occurrence(i), true
 }
 
 // ActiveCount returns the number of active windows.
@@ -563,8 +571,17 @@ func (st Status) Upcoming() (Window, bool) {
 	if st.seg == nil || st.seg.upcoming < 0 {
 		return Window{}, false
 	}
-	return st.s.entry(st.seg.upcoming), true
+	i := st.seg.upcoming
+	if src := st.s.src[i]; st.s.series[src] == nil {
+		return st.s.windows[src], true
+	}
+	return st.s.occurrence(i), true
 }
+
+// HasUpcoming reports whether a window is upcoming: the bool of
+// [Status.Upcoming] without the window, for the request path, which
+// usually has nothing to show.
+func (st Status) HasUpcoming() bool { return st.seg != nil && st.seg.upcoming >= 0 }
 
 // End returns when the current stretch of maintenance ends: the Stop of the
 // chain of active windows that overlap or touch one another, so a client

@@ -206,6 +206,9 @@ type Notice struct {
 // that occurrence (see [maintenance.Window.Occurrence]).
 func (t *Texts) Banner(st maintenance.Status, v Viewer) Notice {
 	if !st.Active() {
+		if !st.HasUpcoming() {
+			return Notice{}
+		}
 		if w, ok := st.Upcoming(); ok {
 			return Notice{Kind: NoticeUpcoming, Text: t.Upcoming(w, v), Window: w}
 		}
