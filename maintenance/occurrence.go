@@ -203,10 +203,14 @@ func isoDuration(d time.Duration) string {
 }
 
 // String returns the rule, zone and number of exceptions of r, for logs:
-// "FREQ=WEEKLY;BYDAY=SU in Europe/Berlin, 2 exceptions".
+// "FREQ=WEEKLY;BYDAY=SU in Europe/Berlin, 2 exceptions"; "once" for the
+// zero Recurrence.
 func (r Recurrence) String() string {
-	if r.IsZero() {
+	switch {
+	case r.IsZero():
 		return "once"
+	case len(r.Exceptions) == 1:
+		return fmt.Sprintf("%s in %s, 1 exception", r.Rule, r.Zone)
 	}
 	return fmt.Sprintf("%s in %s, %d exceptions", r.Rule, r.Zone, len(r.Exceptions))
 }

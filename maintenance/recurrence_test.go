@@ -370,6 +370,7 @@ func TestLoadZone(t *testing.T) {
 
 func TestRecurrence_String(t *testing.T) {
 	assert.Equal(t, "once", maintenance.Recurrence{}.String())
-	assert.Equal(t, "FREQ=DAILY in UTC, 1 exceptions",
+	assert.Equal(t, "FREQ=DAILY in UTC, 1 exception",
 		maintenance.Recurrence{Rule: "FREQ=DAILY", Zone: "UTC", Exceptions: []time.Time{base}}.String())
+	assert.Equal(t, "FREQ=DAILY in UTC, 0 exceptions", maintenance.Recurrence{Rule: "FREQ=DAILY", Zone: "UTC"}.String())
 }
