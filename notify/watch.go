@@ -181,6 +181,21 @@ func Watch(ctx context.Context, m *maintenance.Manager, n Notifier) error {
 	if m == nil || n == nil {
 		panic("notify: Watch called with a nil Manager or Notifier")
 	}
+	err := watchLoop(ctx, m, nil, func(e Event) error { return n.Notify(ctx, e) }, waitHook)
+	if err != nil {
+		return fmt.Errorf("notify: watch: %w", err)
+	}
+	return nil
+}
+
+// watchLoop is the loop of Watch, shared with Relay. It takes its first
+// look at m's schedule, calls first (when not nil) with that schedule and
+// instant, then hands emit the events of every later look, in order, until
+// ctx is done. hook, when not nil, is called each time the loop is about to
+// wait, with the instant it waits for. watchLoop returns nil when ctx is
+// done, else the first error of first or emit.
+func watchLoop(ctx context.Context, m *maintenance.Manager, first func(s *maintenance.Schedule, t time.Time) error,
+	emit func(Event) error, hook func(until time.Time)) error {
 	clk := m.Clock()
 	w := &watcher{active: map[int64]maintenance.Window{}, reminded: map[int64]time.Time{}}
 	// Each look takes the Changed channel before loading the schedule, and
@@ -190,6 +205,14 @@ func Watch(ctx context.Context, m *maintenance.Manager, n Notifier) error {
 	s := m.Schedule()
 	t := clk.Now()
 	w.diff(s, t) // the state at the start: no events
+	if first != nil {
+		if err := first(s, t); err != nil {
+			if ctx.Err() != nil {
+				return nil
+			}
+			return err
+		}
+	}
 	for {
 		next := s.At(t).Next()
 		if ctx.Err() != nil {
@@ -202,8 +225,8 @@ func Watch(ctx context.Context, m *maintenance.Manager, n Notifier) error {
 				timer = clk.Timer(d)
 				fire = timer.C
 			}
-			if waitHook != nil {
-				waitHook(next)
+			if hook != nil {
+				hook(next)
 			}
 			select {
 			case <-ctx.Done():
@@ -221,11 +244,11 @@ func Watch(ctx context.Context, m *maintenance.Manager, n Notifier) error {
 		s = m.Schedule()
 		t = clk.Now()
 		for _, e := range w.diff(s, t) {
-			if err := n.Notify(ctx, e); err != nil {
+			if err := emit(e); err != nil {
 				if ctx.Err() != nil {
 					return nil
 				}
-				return fmt.Errorf("notify: watch: %w", err)
+				return err
 			}
 		}
 	}
