@@ -116,6 +116,10 @@
 //     RelayOptions.MaxAttempts failed attempts (10 by default) the event is
 //     dropped, logged, and kept in the outbox for the record.
 //
+// Leases are reckoned by each instance's clock: the instances' clocks must
+// agree to well within RelayOptions.Lease (NTP does that), or an instance
+// whose clock runs ahead takes over events whose lease has not ended.
+//
 // Events come in the order of [CompareEvents] as far as one instance
 // delivers them one after another; a retried event comes after those
 // behind it, and two instances may deliver events of different IDs at

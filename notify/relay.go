@@ -237,6 +237,8 @@ type relay struct {
 	o    RelayOptions
 	log  *slog.Logger
 	wake chan struct{} // signaled when the watcher recorded a new event
+
+	claimFailing bool // whether the last claim failed; used by the delivery loop only
 }
 
 // sleep waits d on the clock; false when ctx ended first.
@@ -374,20 +376,26 @@ func (r *relay) deliverDue(ctx context.Context) {
 		now := r.clk.Now()
 		batch, err := r.box.Claim(ctx, r.o.Owner, now, r.o.Lease, relayBatch)
 		if err != nil {
-			if ctx.Err() == nil {
-				r.log.Error("notify: relay: claim events", "err", err)
+			if ctx.Err() == nil && !r.claimFailing {
+				r.log.Error("notify: relay: claim events, trying again every Poll", "err", err)
 			}
+			r.claimFailing = ctx.Err() == nil
 			return
+		}
+		if r.claimFailing {
+			r.log.Info("notify: relay: claiming events again")
+			r.claimFailing = false
 		}
 		leaseEnd := now.Add(r.o.Lease)
 		for _, p := range batch {
 			if ctx.Err() != nil {
 				return // the rest is delivered by another instance once the lease ends
 			}
-			if r.clk.Now().Add(r.o.Timeout).After(leaseEnd) {
-				// Too little lease left for one more delivery: leave the
-				// rest to the next claim, once the lease ends, rather than
-				// deliver it under a lease that may run out.
+			if r.clk.Now().Add(r.o.Timeout + (r.o.Lease-r.o.Timeout)/2).After(leaseEnd) {
+				// Too little lease left for one more delivery and its
+				// acknowledgement: leave the rest to a later claim, once
+				// the lease ends, rather than deliver it under a lease
+				// that may run out.
 				break
 			}
 			r.deliver(ctx, p)

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"maps"
 	"slices"
@@ -581,4 +582,59 @@ func TestRelay_ReturnsWhenDone(t *testing.T) {
 	stop := startRelay(t, m, sb, n, &notify.RelayOptions{Owner: "a"})
 	eventually(t, func() bool { f := 0; sb.with(func(s *spyOutbox) { f = s.failRecord }); return f < 1<<30 }, "recording")
 	stop() // fails the test if Relay does not return
+}
+
+// A delivery starts only while the lease leaves time for it (Timeout) and
+// its acknowledgement: the rest of a batch waits for a later claim, so a
+// slow Notifier never works under a lease that may have run out.
+func TestRelay_DeliversOnlyWithinItsLease(t *testing.T) {
+	mock := newMock(now)
+	store := memstore.NewWindowStore()
+	m := maintenance.New(store, &maintenance.Options{Clock: mock})
+	for i := range 3 {
+		add(t, m, window(now.Add(-time.Duration(i+1)*time.Minute), now.Add(time.Hour))) // three started events
+	}
+	sb := &claimLog{Outbox: memstore.NewOutbox(), claimedAt: map[string]time.Time{}}
+	var mu sync.Mutex
+	var late []string // deliveries that started too far into their lease
+	calls := 0
+	slow := notify.NotifierFunc(func(ctx context.Context, e notify.Event) error {
+		mu.Lock()
+		calls++
+		if d := mock.Now().Sub(sb.claimed(e.ID())); d > 15*time.Second {
+			late = append(late, fmt.Sprintf("%s started %v into its lease", e.ID(), d))
+		}
+		mu.Unlock()
+		<-ctx.Done() // takes the whole Timeout
+		return ctx.Err()
+	})
+	startRelay(t, maintenance.New(store, &maintenance.Options{Clock: mock}), sb, slow,
+		&notify.RelayOptions{Owner: "a", Lease: time.Minute, Timeout: 30 * time.Second, Poll: time.Second})
+	stepUntil(t, mock, time.Second, func() bool { mu.Lock(); defer mu.Unlock(); return calls >= 4 }, "four attempts")
+	mu.Lock()
+	defer mu.Unlock()
+	assert.Empty(t, late)
+}
+
+// claimLog is an Outbox that remembers when each event was last claimed.
+type claimLog struct {
+	notify.Outbox
+	mu        sync.Mutex
+	claimedAt map[string]time.Time
+}
+
+func (c *claimLog) Claim(ctx context.Context, owner string, now time.Time, lease time.Duration, max int) ([]notify.Pending, error) {
+	ps, err := c.Outbox.Claim(ctx, owner, now, lease, max)
+	c.mu.Lock()
+	for _, p := range ps {
+		c.claimedAt[p.ID()] = now
+	}
+	c.mu.Unlock()
+	return ps, err
+}
+
+func (c *claimLog) claimed(id string) time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.claimedAt[id]
 }
