@@ -175,10 +175,13 @@ func defaultOwner() string {
 //     IDs make these no-ops when the events are recorded already, so an
 //     instance (re)started during a window makes sure its start is
 //     delivered, once.
-//   - A delivery loop claims the events due, oldest first, each under a
-//     lease of RelayOptions.Lease, hands each to n.Notify with a context
-//     ending after RelayOptions.Timeout and with Late set when it comes
-//     more than RelayOptions.LateAfter after its At, then acknowledges it.
+//   - A delivery loop, started once the catch-up is recorded, claims the
+//     events due, oldest first, each under a lease of RelayOptions.Lease
+//     (a batch of them at a time; a delivery starts only while the lease
+//     leaves room for it), hands them to n.Notify one at a time, each
+//     with a context ending after RelayOptions.Timeout and with Late set
+//     when it comes more than RelayOptions.LateAfter after its At, and
+//     acknowledges each delivered.
 //     A failed delivery is retried after a backoff, and dropped after
 //     RelayOptions.MaxAttempts failures. The loop looks again as soon as
 //     its own watcher recorded an event, and every RelayOptions.Poll (for
