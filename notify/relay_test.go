@@ -638,3 +638,30 @@ func (c *claimLog) claimed(id string) time.Time {
 	defer c.mu.Unlock()
 	return c.claimedAt[id]
 }
+
+// The start of a window longer than Retention is not pruned while the
+// window lasts, so an instance restarted late in it does not deliver the
+// start again.
+func TestRelay_LongWindowStartedOnceAfterRetention(t *testing.T) {
+	mock := newMock(now)
+	store, box := memstore.NewWindowStore(), memstore.NewOutbox()
+	w := add(t, maintenance.New(store, &maintenance.Options{Clock: mock}), window(now.Add(-time.Minute), now.Add(10*24*time.Hour)))
+	recv := newReceiver(mock)
+	opts := func(owner string) *notify.RelayOptions {
+		return &notify.RelayOptions{Owner: owner, CatchUp: time.Hour, Retention: 2 * time.Hour}
+	}
+	for i, owner := range []string{"first", "second", "third"} {
+		if i > 0 {
+			mock.Add(3 * 24 * time.Hour) // while no instance runs
+		}
+		sb := spy(box, mock)
+		stop := startRelay(t, maintenance.New(store, &maintenance.Options{Clock: mock}), sb, recv, opts(owner))
+		eventually(t, func() bool {
+			var pruned bool
+			sb.with(func(s *spyOutbox) { pruned = len(s.prunes) > 0 && s.claims > 0 })
+			return pruned && recv.calls() > 0
+		}, "%s caught up and pruned", owner)
+		stop()
+	}
+	assert.Equal(t, once(notify.Event{Kind: notify.EventStarted, Window: w}.ID()), recv.counts())
+}
