@@ -35,7 +35,9 @@ func ExampleRelay() {
 	})
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error)
-	go func() { done <- notify.Relay(ctx, m, memstore.NewOutbox(), toChat, &notify.RelayOptions{Owner: "web-1"}) }()
+	go func() {
+		done <- notify.Relay(ctx, m, memstore.NewOutbox(), toChat, &notify.RelayOptions{Owner: "web-1"})
+	}()
 
 	e := <-got
 	fmt.Println(e.ID(), e.Window.Comment, "late:", e.Late)
