@@ -100,3 +100,30 @@ func BenchmarkZnunyQuery(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkIndexedQuery is the per-request query at its best: the latest
+// valid window started, which the (validity, start_ms) index answers, then
+// whether it is still running (pgstore's benchmark of the same name).
+func BenchmarkIndexedQuery(b *testing.B) {
+	for _, n := range benchSizes {
+		db := seedWindows(b, n)
+		sqlDB := db.SQL()
+		q := sqlDB.Rebind(`SELECT id FROM (SELECT id, stop_ms FROM sysmaint_windows
+			WHERE validity = 1 AND start_ms <= ? ORDER BY start_ms DESC LIMIT 1) AS latest
+			WHERE stop_ms > ?`)
+		ms := benchAt.UnixMilli()
+		ctx := context.Background()
+		var id int64
+		require.NoError(b, sqlDB.QueryRowContext(ctx, q, ms, ms).Scan(&id), "benchAt should be inside a window")
+
+		b.Run(fmt.Sprintf("windows=%d", n), func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				if err := sqlDB.QueryRowContext(ctx, q, ms, ms).Scan(&id); err != nil {
+					b.Fatal(err)
+				}
+			}
+			benchSink = id > 0
+		})
+	}
+}
