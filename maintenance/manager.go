@@ -80,6 +80,28 @@ type Manager struct {
 	healthMu  sync.Mutex // serializes updates of health
 	failures  uint64     // counts failed writes; guarded by healthMu
 	revision  int64      // store revision of the loaded schedule; guarded by refreshMu
+
+	// The counters of Stats.
+	loads, loadFailures, writeFailures atomic.Uint64
+}
+
+// Stats counts what a [Manager] did since it was made, for metrics.
+type Stats struct {
+	// Loads is the schedule loads from the store that succeeded: the first,
+	// those after a change or a failure, and every Refresh.
+	Loads uint64
+	// LoadFailures is the loads that failed; the last good schedule stayed
+	// in force each time (see [Health.Err]).
+	LoadFailures uint64
+	// WriteFailures is the writes through the Manager that the store failed
+	// (see [Health.WriteErr]); refusals (not found, conflict, validation)
+	// are not counted.
+	WriteFailures uint64
+}
+
+// Stats returns the Manager's counts so far. It is three atomic loads.
+func (m *Manager) Stats() Stats {
+	return Stats{Loads: m.loads.Load(), LoadFailures: m.loadFailures.Load(), WriteFailures: m.writeFailures.Load()}
 }
 
 // Health describes the Manager's last refresh of the schedule and its
@@ -240,6 +262,7 @@ func (m *Manager) noteWrite(ctx context.Context, err error) {
 		// refused, not failed
 	default:
 		now := m.clock.Now()
+		m.writeFailures.Add(1)
 		if prev := m.updateHealth(func(h *Health) {
 			h.WriteErr, h.WriteFailedAt = err, now
 			m.failures++
@@ -365,6 +388,7 @@ func (m *Manager) load(ctx context.Context) error {
 		ws, err = m.store.List(ctx, Valid)
 		if err == nil {
 			m.publish(Compile(ws, m.lead))
+			m.loads.Add(1)
 			if tracked {
 				m.revision = rev
 			}
@@ -379,6 +403,7 @@ func (m *Manager) load(ctx context.Context) error {
 		}
 	}
 	err = fmt.Errorf("maintenance: refresh schedule: %w", err)
+	m.loadFailures.Add(1)
 	now := m.clock.Now()
 	m.updateHealth(func(h *Health) { h.Err, h.FailedAt = err, now })
 	m.logger.Error("maintenance: keeping the last good schedule", "err", err)
