@@ -120,6 +120,11 @@
 // agree to well within RelayOptions.Lease (NTP does that), or an instance
 // whose clock runs ahead takes over events whose lease has not ended.
 //
+// [RelayOptions.Stats] counts an instance's deliveries (delivered, failed,
+// retried, dropped, late, and the last error) as a [DeliveryStats], the
+// reading senders give too, for metrics (package
+// github.com/sysmaint/sysmaint/adapters/prom).
+//
 // Events come in the order of [CompareEvents] as far as one instance
 // delivers them one after another; a retried event comes after those
 // behind it, and two instances may deliver events of different IDs at
