@@ -189,7 +189,10 @@ func (c *Collector) Collect(ch chan<- prometheus.Metric) {
 // collectInvalid lists the invalid windows from the store and sends their
 // counts; a failed List is counted and sends nothing.
 func (c *Collector) collectInvalid(gauge func(d *prometheus.Desc, v float64, labels ...string)) {
-	ctx, cancel := c.m.Clock().WithTimeout(context.Background(), c.o.ListTimeout)
+	// A bound on I/O in real time, not a reading of "now": the mock
+	// clock's contexts are not safe for database/sql (benbjohnson/clock's
+	// timerCtx.Err races with the Rows' watcher).
+	ctx, cancel := context.WithTimeout(context.Background(), c.o.ListTimeout)
 	defer cancel()
 	ws, err := c.m.List(ctx, maintenance.Invalid, maintenance.InvalidTemporarily)
 	if err != nil {

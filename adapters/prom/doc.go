@@ -63,7 +63,8 @@
 // # Time
 //
 // "Now" is the Manager's clock ([maintenance.Manager.Clock]), so a
-// *clock.Mock drives the collector in tests.
+// *clock.Mock drives the collector in tests. [Options.ListTimeout] is a
+// bound on I/O in real time.
 //
 // # Concurrency
 //
