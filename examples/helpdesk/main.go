@@ -15,6 +15,9 @@
 // find the screens at /admin/maintenance. During an active window only
 // admins can log in. The program stops cleanly on SIGINT or SIGTERM.
 //
+// Prometheus metrics are at /metrics, for a scraper on the same machine
+// (loopback) or a logged-in maintenance admin.
+//
 // Sessions end after -idle-timeout without a request (default 30m) and
 // -session-lifetime after the login (default 12h). Failed logins are
 // throttled per user name and per client address (see app.LoginLimits).
@@ -136,7 +139,7 @@ func run(addr, dbPath, schema string, cfg app.Config) error {
 			log.Info("helpdesk: maintenance "+e.Kind.String(), "event", e.ID(), "window", e.Window.ID,
 				"comment", e.Window.Comment, "at", e.At, "late", e.Late)
 			return nil
-		}), nil)
+		}), &notify.RelayOptions{Stats: a.RelayStats()}) // exported at /metrics
 	})
 	g.Go(func() error {
 		<-gctx.Done()

@@ -34,6 +34,7 @@
 //	POST /admin/maintenance/{id}/sessions/kill     kill the session WantSessionID
 //	POST /admin/maintenance/{id}/sessions/killall  kill every session but the caller's
 //	GET  /healthz                         200 "ok", or 503 when the schedule did not load or writes fail
+//	GET  /metrics                         Prometheus metrics (adapters/prom): maintenance admins and loopback only
 //
 // # Time
 //
@@ -198,6 +199,13 @@ type App struct {
 	texts    *notify.Texts
 	pages    *pages
 
+	// stats counts the login gate's refusals, relayStats the deliveries of
+	// notify.Relay (run by the caller, see RelayStats); metrics serves
+	// both and the maintenance state to Prometheus.
+	stats      *middleware.Stats
+	relayStats *notify.RelayStats
+	metrics    http.Handler
+
 	zones sync.Map // zone name -> *time.Location
 }
 
@@ -259,6 +267,8 @@ func New(cfg Config) (*App, error) {
 	limits := cfg.Logins.withDefaults()
 	a.throttle = newThrottle(limits)
 	a.hashing = newHashSlots(limits.Hashing, limits.Waiting)
+	a.stats, a.relayStats = &middleware.Stats{}, &notify.RelayStats{}
+	a.metrics = a.metricsHandler()
 	return a, nil
 }
 
@@ -269,6 +279,10 @@ func (a *App) Manager() *maintenance.Manager { return a.windows }
 // Sessions returns the session Manager.
 func (a *App) Sessions() *session.Manager { return a.sessions }
 
+// RelayStats returns the counters of notify.Relay that /metrics exports:
+// put them in the RelayOptions of the Relay run beside the server.
+func (a *App) RelayStats() *notify.RelayStats { return a.relayStats }
+
 // Handler returns the helpdesk's HTTP handler: every route, behind the
 // cross-origin protection and the security headers.
 func (a *App) Handler() http.Handler {
@@ -276,6 +290,7 @@ func (a *App) Handler() http.Handler {
 
 	// Anonymous: health, static files, login screens.
 	mux.HandleFunc("GET /healthz", a.healthz)
+	mux.HandleFunc("GET /metrics", a.serveMetrics)
 	mux.Handle("GET /static/", http.StripPrefix("/static/", a.staticHandler()))
 	for _, kind := range []session.Kind{session.Agent, session.Customer} {
 		path := loginPath(kind)
@@ -285,7 +300,10 @@ func (a *App) Handler() http.Handler {
 		// rule after the credentials are checked and before loginPost
 		// creates the session. The password is hashed once, by whichever
 		// of the two asks first (checkCredentials).
-		gate := middleware.LoginGate(a.windows, a.texts, a.identify(kind), a.refuse(kind))
+		gate := middleware.LoginGateWith(a.windows, a.identify(kind), &middleware.LoginGateOptions{
+			Texts: a.texts, Refuse: a.refuse(kind), Stats: a.stats,
+			PassUnidentified: true, // identify sees every user loginPost logs in
+		})
 		mux.Handle("POST "+path, a.loginAttempt(kind, gate(a.loginPost(kind))))
 	}
 
