@@ -373,7 +373,8 @@ func (m *Manager) refreshAfterWrite(ctx context.Context) {
 
 // Refresh loads every valid window from the store and publishes the newly
 // compiled schedule. On failure the schedule in force is kept, the error is
-// logged, recorded in Health and returned.
+// logged, recorded in Health and returned; a load cut short because ctx
+// was canceled is only returned.
 func (m *Manager) Refresh(ctx context.Context) error {
 	m.refreshMu.Lock()
 	defer m.refreshMu.Unlock()
@@ -403,6 +404,11 @@ func (m *Manager) load(ctx context.Context) error {
 		}
 	}
 	err = fmt.Errorf("maintenance: refresh schedule: %w", err)
+	if errors.Is(ctx.Err(), context.Canceled) {
+		// Cut short by the caller (Run stopping): nothing learned about the
+		// store, so nothing recorded or logged.
+		return err
+	}
 	m.loadFailures.Add(1)
 	now := m.clock.Now()
 	m.updateHealth(func(h *Health) { h.Err, h.FailedAt = err, now })

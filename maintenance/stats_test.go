@@ -4,6 +4,7 @@ import (
 	"context"
 	"io"
 	"log/slog"
+	"strings"
 	"sync/atomic"
 	"testing"
 
@@ -62,4 +63,19 @@ func (s *flakyWriteStore) Create(ctx context.Context, w maintenance.Window) (mai
 		return maintenance.Window{}, errDown
 	}
 	return s.flakyStore.Create(ctx, w)
+}
+
+// A refresh cut short by a canceled context (Run stopping) is returned but
+// neither logged nor recorded as a failure: it says nothing about the
+// store.
+func TestManager_RefreshCanceled(t *testing.T) {
+	var logs strings.Builder
+	m := maintenance.New(memstore.NewWindowStore(), &maintenance.Options{Clock: newMock(), Logger: slog.New(slog.NewTextHandler(&logs, nil))})
+	require.NoError(t, m.Refresh(context.Background()))
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	require.ErrorIs(t, m.Refresh(ctx), context.Canceled)
+	assert.True(t, m.Health().OK(), "health unchanged")
+	assert.Equal(t, maintenance.Stats{Loads: 1}, m.Stats())
+	assert.Empty(t, logs.String())
 }
