@@ -25,7 +25,11 @@
 //     every instance within milliseconds.
 //   - [github.com/sysmaint/sysmaint/adapters/middleware]: net/http
 //     middleware: the banner in the request context, the login gate, and
-//     an opt-in 503 lockout with Retry-After.
+//     an opt-in 503 lockout with Retry-After that each host makes its own
+//     (page, status, staff let through by address or a secret link).
+//   - [github.com/sysmaint/sysmaint/adapters/prom]: a Prometheus collector
+//     of the maintenance state and the counters of the Manager, the
+//     middleware and the notifications.
 //
 // A start:
 //
