@@ -317,6 +317,7 @@ func FuzzFormatWindowForm(f *testing.F) {
 		}
 	})
 }
+
 // TestParseWindowForm_Exact: the hidden exact instant is taken when the
 // selects show its minute in the zone, and ignored otherwise.
 func TestParseWindowForm_Exact(t *testing.T) {

@@ -29,11 +29,11 @@ const (
 var states = []maintenance.State{maintenance.Planned, maintenance.Active, maintenance.Finished}
 
 type overviewRow struct {
-	ID                                int64
-	EditURL, DeleteURL                string
-	Start, Stop, Comment, FullComment string
-	Validity, State, StateClass       string
-	Invalid                           bool
+	ID                             int64
+	EditURL, DeleteURL, DeleteAria string
+	Start, Stop, Comment           string
+	Validity, State, StateClass    string
+	Invalid                        bool
 }
 
 type filterOption struct {
@@ -53,6 +53,9 @@ type overviewView struct {
 	LastURL, NewURL                  string
 	LeadMinutes, LeadError, LeadHint string
 	LeadMax                          int64
+	// DeleteAsk and DeleteLabel are the delete buttons' texts, translated
+	// once for every row.
+	DeleteAsk, DeleteLabel string
 }
 
 // filter is the overview's filter, as parsed from its query.
@@ -169,14 +172,16 @@ func (h *handler) renderOverview(w http.ResponseWriter, r *http.Request, status 
 	}
 
 	layout := v.T(overviewTimeLayout)
+	v.DeleteAsk, v.DeleteLabel = v.T(msgDeleteAsk), v.T(titleDelete)
 	v.Rows = make([]overviewRow, 0, len(page.Windows))
 	for _, win := range page.Windows {
 		id := strconv.FormatInt(win.ID, 10)
 		st := win.StateAt(now)
+		start := win.Start.In(loc).Format(layout)
 		v.Rows = append(v.Rows, overviewRow{
 			ID: win.ID, EditURL: h.prefix + "/" + id, DeleteURL: h.prefix + "/" + id + "/delete",
-			Start: win.Start.In(loc).Format(layout), Stop: win.Stop.In(loc).Format(layout),
-			Comment: truncate(80, win.Comment), FullComment: win.Comment,
+			DeleteAria: v.DeleteLabel + ": " + start + ", " + win.Comment,
+			Start:      start, Stop: win.Stop.In(loc).Format(layout), Comment: truncate(80, win.Comment),
 			Validity: v.T(win.Validity.String()), State: v.T(st.String()), StateClass: st.String(),
 			Invalid: win.Validity != maintenance.Valid,
 		})

@@ -33,6 +33,7 @@ const (
 // The screens' messages, in English. A "%s" is replaced after
 // translation.
 const (
+	msgDeleteAsk     = "Do you really want to delete this scheduled system maintenance?"
 	msgAdded         = "System Maintenance was added successfully!"
 	msgUpdated       = "System Maintenance was updated successfully!"
 	msgDeleted       = "System Maintenance was deleted."
