@@ -105,6 +105,11 @@ func newHarnessOn(t testing.TB, store maintenance.Store, mod ...func(*adminui.Op
 		p = prefix
 	}
 	mux.Handle(p+"/", adminui.New(h.m, h.opts))
+	// A browser logs in as an admin with /login?who=alice.
+	mux.HandleFunc("GET /login", func(w http.ResponseWriter, r *http.Request) {
+		http.SetCookie(w, &http.Cookie{Name: "who", Value: r.URL.Query().Get("who"), Path: "/", HttpOnly: true, SameSite: http.SameSiteLaxMode})
+		http.Redirect(w, r, p+"/", http.StatusSeeOther)
+	})
 	h.srv = httptest.NewServer(mux)
 	t.Cleanup(h.srv.Close)
 	return h

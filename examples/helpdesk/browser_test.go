@@ -11,7 +11,7 @@ package main_test
 //
 // and write the screenshots of docs/screenshots/ with
 // SYSMAINT_SCREENSHOTS=$PWD/docs/screenshots. Without Chromium they skip
-// (with CI=true they fail); see internal/browsertest.
+// (with CI=true they fail); see internal/adminuitest.
 
 import (
 	"context"
@@ -35,7 +35,7 @@ import (
 
 	"github.com/sysmaint/sysmaint/adapters/sqlstore"
 	"github.com/sysmaint/sysmaint/examples/helpdesk/internal/app"
-	"github.com/sysmaint/sysmaint/examples/helpdesk/internal/browsertest"
+	"github.com/sysmaint/sysmaint/adapters/adminui/adminuitest"
 	"github.com/sysmaint/sysmaint/maintenance"
 )
 
@@ -75,7 +75,7 @@ type helpdesk struct {
 
 func newHelpdesk(t *testing.T) *helpdesk {
 	t.Helper()
-	browser := browsertest.Chrome(t) // first: it skips when there is no browser
+	browser := adminuitest.Chrome(t) // first: it skips when there is no browser
 	ctx := t.Context()
 	db, err := sqlstore.Open(ctx, filepath.Join(t.TempDir(), "helpdesk.db"), nil)
 	require.NoError(t, err)
@@ -110,7 +110,7 @@ func (h *helpdesk) user(t *testing.T) context.Context {
 	if h.users == 1 {
 		return h.browser
 	}
-	return browsertest.Isolated(t, h.browser)
+	return adminuitest.Isolated(t, h.browser)
 }
 
 // open loads route and waits for the page to load.
@@ -383,7 +383,7 @@ func label(t *testing.T, tab context.Context, id string) string {
 func TestBrowser_AdminFlow(t *testing.T) {
 	h := newHelpdesk(t)
 	admin := h.user(t)
-	dialogs := browsertest.AcceptDialogs(admin)
+	dialogs := adminuitest.AcceptDialogs(admin)
 
 	h.login(t, admin, "/login", "admin")
 	require.Equal(t, "/", path(t, admin), "the admin lands on the dashboard")
@@ -437,7 +437,7 @@ func TestBrowser_AdminFlow(t *testing.T) {
 	do(t, admin, chromedp.Click(chromedp.ID("Submit")))
 	waitVisible(t, admin, "#LoginMessage.Error")
 	waitVisible(t, admin, "#NotifyMessage.Error")
-	browsertest.Screenshot(t, admin, "admin-new-form-errors")
+	adminuitest.Screenshot(t, admin, "admin-new-form-errors")
 
 	// 6. A valid window is added; "Save and finish" goes to the overview.
 	setValue(t, admin, "Comment", comment)
@@ -469,7 +469,7 @@ func TestBrowser_AdminFlow(t *testing.T) {
 	require.True(t, exists(t, agent, "#MaintenanceNotice"), "the banner shows with a 61-minute lead")
 	assert.Equal(t, upcoming(start, stop), text(t, agent, "#MaintenanceNotice p"))
 	assert.True(t, exists(t, agent, "#MaintenanceNotice.MessageBox.Notice"))
-	browsertest.Screenshot(t, agent, "agent-dashboard-upcoming")
+	adminuitest.Screenshot(t, agent, "agent-dashboard-upcoming")
 
 	// 9. The edit screen shows the stored values.
 	h.open(t, admin, fmt.Sprintf("/admin/maintenance/%d", id))
@@ -555,7 +555,7 @@ func TestBrowser_Filter(t *testing.T) {
 	h.open(t, admin, "/admin/maintenance")
 	require.Equal(t, 11, count(t, admin, "#SystemMaintenances tbody tr"))
 	assert.Equal(t, 1, count(t, admin, "#SystemMaintenances tbody tr.Invalid"))
-	browsertest.Screenshot(t, admin, "admin-overview")
+	adminuitest.Screenshot(t, admin, "admin-overview")
 
 	do(t, admin, chromedp.SendKeys(chromedp.ID("FilterSystemMaintenances"), comment+" maintenance"))
 	visible := `[...document.querySelectorAll("#SystemMaintenances tbody tr")].filter(r => r.getClientRects().length > 0)`
@@ -595,7 +595,7 @@ func TestBrowser_LoginDuringMaintenance(t *testing.T) {
 	require.True(t, exists(t, agent, "#SystemMaintenance"), "the agent login screen shows the message box")
 	assert.Contains(t, text(t, agent, "#SystemMaintenance"), loginMessage)
 	assert.True(t, usable(t, agent, "LoginButton"), "the form stays, for the admins")
-	browsertest.Screenshot(t, agent, "agent-login-maintenance")
+	adminuitest.Screenshot(t, agent, "agent-login-maintenance")
 
 	// A plain agent is refused and stays on the login screen.
 	h.login(t, agent, "/login", "agent")
@@ -612,7 +612,7 @@ func TestBrowser_LoginDuringMaintenance(t *testing.T) {
 	h.login(t, customer, "/customer/login", "customer")
 	assert.Equal(t, "/customer/login", path(t, customer))
 	assert.Equal(t, textRefused, text(t, customer, "#LoginError"))
-	browsertest.Screenshot(t, customer, "customer-login-refused")
+	adminuitest.Screenshot(t, customer, "customer-login-refused")
 
 	// The maintenance admin gets in and sees the window's notify message.
 	h.login(t, admin, "/login", "admin")
@@ -656,7 +656,7 @@ func TestBrowser_CustomerBanner(t *testing.T) {
 	}
 	assert.Equal(t, upcoming(start, stop), banner(start.Add(-30*time.Minute)), "30 minutes ahead")
 	assert.Equal(t, notifyMessage, banner(start), "at the start")
-	browsertest.Screenshot(t, customer, "customer-home-active")
+	adminuitest.Screenshot(t, customer, "customer-home-active")
 	assert.Equal(t, notifyMessage, banner(stop.Add(-time.Minute)), "a minute before the stop")
 	assert.Equal(t, "", banner(stop), "at the stop")
 
@@ -678,7 +678,7 @@ func TestBrowser_KillAllSessions(t *testing.T) {
 		ShowLoginMessage: true, NotifyMessage: notifyMessage})
 
 	admin, agent, customer := h.user(t), h.user(t), h.user(t)
-	dialogs := browsertest.AcceptDialogs(admin) // in case the kill asks first
+	dialogs := adminuitest.AcceptDialogs(admin) // in case the kill asks first
 	h.login(t, admin, "/login", "admin")
 	h.login(t, agent, "/login", "agent")
 	h.login(t, customer, "/customer/login", "customer")
@@ -704,7 +704,7 @@ func TestBrowser_KillAllSessions(t *testing.T) {
 	assert.Equal(t, 1, number(t, admin, "#UniqueCustomers"))
 	assert.Equal(t, 2, count(t, admin, "#AgentSessions .KillSession"))
 	assert.Equal(t, 1, count(t, admin, "#CustomerSessions .KillSession"))
-	browsertest.Screenshot(t, admin, "admin-edit-sessions")
+	adminuitest.Screenshot(t, admin, "admin-edit-sessions")
 
 	clickAndLoad(t, admin, "#KillAllSessions")
 	for len(dialogs) > 0 {

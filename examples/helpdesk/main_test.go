@@ -14,7 +14,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/sysmaint/sysmaint/examples/helpdesk/internal/browsertest"
+	"github.com/sysmaint/sysmaint/adapters/adminui/adminuitest"
 )
 
 // TestMain says in one line, before the tests run, that the browser tests
@@ -46,7 +46,7 @@ func browserNotice() string {
 	if testing.Short() || os.Getenv("CI") == "true" {
 		return ""
 	}
-	if _, err := browsertest.LookPath(); err != nil {
+	if _, err := adminuitest.LookPath(); err != nil {
 		return "examples/helpdesk: the browser tests will SKIP: " + err.Error() +
 			". Install Chromium (Debian: apt-get install chromium) or set CHROME_PATH to run them."
 	}

@@ -1,4 +1,4 @@
-package browsertest
+package adminuitest
 
 import (
 	"bytes"
@@ -29,7 +29,7 @@ const ScreenshotsEnv = "SYSMAINT_SCREENSHOTS"
 var Candidates = []string{"chromium", "chromium-browser", "google-chrome"}
 
 // ErrNotFound is returned by LookPath when no browser is found.
-var ErrNotFound = errors.New("browsertest: no Chromium found")
+var ErrNotFound = errors.New("adminuitest: no Chromium found")
 
 // LookPath returns the path of the browser to run: $CHROME_PATH when it is
 // set (a path or a program in PATH; an error when it is neither), else the
@@ -39,7 +39,7 @@ func LookPath() (string, error) {
 	if p := os.Getenv("CHROME_PATH"); p != "" {
 		path, err := exec.LookPath(p)
 		if err != nil {
-			return "", fmt.Errorf("browsertest: CHROME_PATH=%s: %w", p, err)
+			return "", fmt.Errorf("adminuitest: CHROME_PATH=%s: %w", p, err)
 		}
 		return path, nil
 	}
@@ -74,7 +74,7 @@ var Flags = []string{
 func Chrome(t testing.TB) context.Context {
 	t.Helper()
 	if testing.Short() {
-		t.Skip("browsertest: browser tests do not run with -short")
+		t.Skip("adminuitest: browser tests do not run with -short")
 	}
 	path, err := LookPath()
 	if err != nil {
@@ -108,16 +108,16 @@ func Chrome(t testing.TB) context.Context {
 		cctx, cancel := context.WithTimeout(browserCtx, 10*time.Second)
 		defer cancel()
 		if err := chromedp.Cancel(cctx); err != nil && !errors.Is(err, context.Canceled) {
-			t.Logf("browsertest: closing the browser: %v", err)
+			t.Logf("adminuitest: closing the browser: %v", err)
 		}
 		cancelBrowser()
 		cancelAlloc() // waits for the process
 	})
 	start := time.Now()
 	if err := chromedp.Do(browserCtx); err != nil {
-		t.Fatalf("browsertest: starting %s: %v\nbrowser output:\n%s", path, err, out.String())
+		t.Fatalf("adminuitest: starting %s: %v\nbrowser output:\n%s", path, err, out.String())
 	}
-	t.Logf("browsertest: %s started in %v", path, time.Since(start).Round(time.Millisecond))
+	t.Logf("adminuitest: %s started in %v", path, time.Since(start).Round(time.Millisecond))
 
 	timeout := Timeout
 	if d, ok := deadline(t); ok {
@@ -145,7 +145,7 @@ func Isolated(t testing.TB, ctx context.Context) context.Context {
 	tab, cancel := chromedp.NewContext(ctx, chromedp.WithNewBrowserContext())
 	t.Cleanup(cancel)
 	if err := chromedp.Do(tab); err != nil {
-		t.Fatalf("browsertest: opening an isolated tab: %v", err)
+		t.Fatalf("adminuitest: opening an isolated tab: %v", err)
 	}
 	return tab
 }
@@ -185,16 +185,16 @@ func Screenshot(t testing.TB, ctx context.Context, name string) {
 	}
 	buf, err := chromedp.Run(ctx, chromedp.FullScreenshot(100)) // 100: PNG
 	if err != nil {
-		t.Fatalf("browsertest: screenshot %s: %v", name, err)
+		t.Fatalf("adminuitest: screenshot %s: %v", name, err)
 	}
 	if err := os.MkdirAll(dir, 0o755); err != nil {
-		t.Fatalf("browsertest: screenshot %s: %v", name, err)
+		t.Fatalf("adminuitest: screenshot %s: %v", name, err)
 	}
 	file := filepath.Join(dir, name+".png")
 	if err := os.WriteFile(file, buf, 0o644); err != nil {
-		t.Fatalf("browsertest: screenshot %s: %v", name, err)
+		t.Fatalf("adminuitest: screenshot %s: %v", name, err)
 	}
-	t.Logf("browsertest: wrote %s", file)
+	t.Logf("adminuitest: wrote %s", file)
 }
 
 // lockedBuffer collects the browser's output, written from chromedp's

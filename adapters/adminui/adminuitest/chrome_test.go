@@ -1,4 +1,4 @@
-package browsertest_test
+package adminuitest_test
 
 import (
 	"context"
@@ -15,7 +15,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/sysmaint/sysmaint/examples/helpdesk/internal/browsertest"
+	"github.com/sysmaint/sysmaint/adapters/adminui/adminuitest"
 )
 
 func TestLookPath(t *testing.T) {
@@ -44,10 +44,10 @@ func TestLookPath(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Setenv("CHROME_PATH", tt.chromePath)
 			t.Setenv("PATH", tt.path)
-			got, err := browsertest.LookPath()
+			got, err := adminuitest.LookPath()
 			if tt.fails {
 				require.Error(t, err)
-				assert.Equal(t, tt.notFound, errors.Is(err, browsertest.ErrNotFound))
+				assert.Equal(t, tt.notFound, errors.Is(err, adminuitest.ErrNotFound))
 				return
 			}
 			require.NoError(t, err)
@@ -78,9 +78,9 @@ func TestChrome(t *testing.T) {
 	srv := httptest.NewServer(mux)
 	t.Cleanup(srv.Close)
 
-	ctx := browsertest.Chrome(t)
-	alice := browsertest.Isolated(t, ctx)
-	bob := browsertest.Isolated(t, ctx)
+	ctx := adminuitest.Chrome(t)
+	alice := adminuitest.Isolated(t, ctx)
+	bob := adminuitest.Isolated(t, ctx)
 	require.NoError(t, chromedp.Do(alice, chromedp.Navigate(srv.URL+"/set?who=alice")))
 	require.NoError(t, chromedp.Do(bob, chromedp.Navigate(srv.URL+"/set?who=bob")))
 
@@ -95,7 +95,7 @@ func TestChrome(t *testing.T) {
 	assert.Equal(t, "bob", who(bob))
 	assert.Equal(t, "nobody", who(ctx), "the first tab shares no cookies with isolated ones")
 
-	dialogs := browsertest.AcceptDialogs(alice)
+	dialogs := adminuitest.AcceptDialogs(alice)
 	require.NoError(t, chromedp.Do(alice, chromedp.Navigate(srv.URL+"/confirm")))
 	_, err := chromedp.Run(alice, chromedp.WaitEvent(page.LoadEventFired, nil, chromedp.Click(chromedp.ID("go"))))
 	require.NoError(t, err)
@@ -105,8 +105,8 @@ func TestChrome(t *testing.T) {
 	assert.Equal(t, "alice", got, "accepting the confirm submitted the form")
 
 	shots := t.TempDir()
-	t.Setenv(browsertest.ScreenshotsEnv, shots)
-	browsertest.Screenshot(t, alice, "who")
+	t.Setenv(adminuitest.ScreenshotsEnv, shots)
+	adminuitest.Screenshot(t, alice, "who")
 	png, err := os.ReadFile(filepath.Join(shots, "who.png"))
 	require.NoError(t, err)
 	assert.Equal(t, "\x89PNG", string(png[:4]))
