@@ -12,7 +12,7 @@
 //	customer / customer-demo  customer (log in at /customer/login)
 //
 // Agents log in at /login, customers at /customer/login; maintenance admins
-// find the screens at /admin/maintenance. During an active window only
+// find the screens at /admin/maintenance/. During an active window only
 // admins can log in. The program stops cleanly on SIGINT or SIGTERM.
 //
 // Sessions end after -idle-timeout without a request (default 30m) and
