@@ -171,7 +171,9 @@ func TestBrowser_AdminFlow(t *testing.T) {
 	agent.Screenshot("agent-dashboard-upcoming")
 
 	// The admin sees the banner on the screens too, and deletes the window.
+	admin.Reload()
 	assert.Equal(t, upcoming(start, stop), admin.Text("#MaintenanceNotice p"))
+	admin.Screenshot("helpdesk-admin-overview")
 	admin.ClickAndLoad("#SystemMaintenances .DeleteWindow")
 	select {
 	case msg := <-dialogs:
