@@ -143,7 +143,11 @@
 //
 // Errors are those of session.Store, wrapped with the operation; errors
 // of the scs store and the codec pass through wrapped. Mark refuses bad
-// Info with a *session.ValidationError naming every bad field.
+// Info with a *session.ValidationError naming every bad field. A kill
+// record that cannot be decoded (written by hand, or by a newer version)
+// is an error for everything that reads it, the guard included: no marked
+// session is let through unchecked. Removing the entry under RecordKey
+// recovers, and forgets the kills it held.
 //
 // # Concurrency
 //

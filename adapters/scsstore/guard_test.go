@@ -3,7 +3,6 @@ package scsstore_test
 import (
 	"bufio"
 	"context"
-	"errors"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -358,7 +357,7 @@ func TestStore_Viewer(t *testing.T) {
 func TestStore_TombstonesExpire(t *testing.T) {
 	in := newInstance(t, openMem(t), newMock())
 	expiry := clock.NewMock()
-	expiry.Set(time.Now())
+	expiry.Set(time.Now()) // expiries are on the real clock (memstore compares them with time.Now)
 	scsstore.SetExpiryClock(in.st, expiry)
 	for _, u := range []string{"bob", "carol"} {
 		require.NoError(t, in.sessions.Kill(context.Background(), scsstore.ID(in.login(t, "user="+u))))
@@ -372,4 +371,31 @@ func TestStore_TombstonesExpire(t *testing.T) {
 	assert.Equal(t, 2, scsstore.Tombstones(in.st), "bob's and carol's are gone")
 }
 
-var _ = errors.New
+// TestGuard_RefreshNegative: with a negative Refresh the guard reads the
+// kill record at every request, so another instance's kill is seen at
+// once, with no copy to age; with the default, the copy serves until it
+// is Refresh old.
+func TestGuard_RefreshNegative(t *testing.T) {
+	for _, refresh := range []time.Duration{-1, 0} {
+		store, mock := openMem(t), newMock()
+		a := newInstance(t, store, mock)
+		other := newInstanceWith(t, store, &scsstore.Options{Clock: mock, Refresh: refresh})
+		bob := other.login(t, "user=bob")
+		require.Equal(t, "bob", other.whoami(t, bob))
+		data, found, err := store.Find(scsstore.ID(bob))
+		require.NoError(t, err)
+		require.True(t, found)
+		n, err := a.sessions.EndNonAdmin(context.Background())
+		require.NoError(t, err)
+		require.Equal(t, 1, n)
+		// A request in flight writes bob's session back.
+		deadline, _, err := other.sm.Codec.Decode(data)
+		require.NoError(t, err)
+		require.NoError(t, store.Commit(scsstore.ID(bob), data, deadline))
+		want := "anonymous"
+		if refresh == 0 {
+			want = "bob"
+		}
+		assert.Equal(t, want, other.whoami(t, bob), "Refresh %v", refresh)
+	}
+}

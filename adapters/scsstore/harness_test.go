@@ -38,8 +38,14 @@ type instance struct {
 
 func newInstance(t testing.TB, store scs.Store, mock *clock.Mock) *instance {
 	t.Helper()
+	return newInstanceWith(t, store, &scsstore.Options{Clock: mock})
+}
+
+func newInstanceWith(t testing.TB, store scs.Store, opts *scsstore.Options) *instance {
+	t.Helper()
 	sm := newManager(store)
-	st := scsstore.New(sm, &scsstore.Options{Clock: mock})
+	st := scsstore.New(sm, opts)
+	mock := opts.Clock
 	in := &instance{
 		sm: sm, st: st,
 		sessions: session.New(st, &session.Options{Clock: mock}),

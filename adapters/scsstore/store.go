@@ -293,6 +293,9 @@ func (st *Store) writeRecord(ctx context.Context, r *record) error {
 // current returns the guard's copy of the kill record, reading it again
 // when it is older than st.refresh.
 func (st *Store) current(ctx context.Context) (*record, error) {
+	if st.refresh < 0 {
+		return st.readRecord(ctx) // no copy: every request reads, none waits for another
+	}
 	if c := st.cache.Load(); c != nil && st.fresh(c) {
 		return c.rec, nil
 	}
@@ -305,7 +308,7 @@ func (st *Store) current(ctx context.Context) (*record, error) {
 }
 
 func (st *Store) fresh(c *cached) bool {
-	return st.refresh >= 0 && st.clock.Now().Sub(c.at) < st.refresh
+	return st.clock.Now().Sub(c.at) < st.refresh
 }
 
 // storable reports whether a session can be stored under id: the IDs
