@@ -264,12 +264,12 @@ func (c *coverage) missing(doc *openapi3.T) []string {
 // refuses is refused by the API too (4xx); a request for a path or method
 // the document lacks gets a problem.
 type checker struct {
-	t        testing.TB
-	docURL   string
-	cov      *coverage
-	once     sync.Once
-	doc      *openapi3.T
-	router   routers.Router
+	t      testing.TB
+	docURL string
+	cov    *coverage
+	once   sync.Once
+	doc    *openapi3.T
+	router routers.Router
 }
 
 func newChecker(t testing.TB, docURL string, cov *coverage) *checker {
