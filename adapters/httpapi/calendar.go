@@ -114,7 +114,7 @@ func (f *feed) build(ctx context.Context, now time.Time, prev *feedEntry) (*feed
 	cal.SetMethod(ics.MethodPublish)
 	cal.SetName(f.name)
 	cal.SetXWRCalName(f.name)
-	cal.SetRefreshInterval(f.refresh, ics.WithValue("DURATION"))
+	cal.SetRefreshInterval(f.refresh)
 	cal.SetXPublishedTTL(f.refresh)
 	horizon := now.Add(-f.history)
 	var until time.Time
@@ -140,7 +140,7 @@ func (f *feed) build(ctx context.Context, now time.Time, prev *feedEntry) (*feed
 		f.event(cal, w, status)
 	}
 	var b strings.Builder
-	if err := cal.SerializeTo(&b); err != nil {
+	if err := cal.SerializeTo(&b, ics.WithNewLine("\r\n")); err != nil {
 		return nil, fmt.Errorf("httpapi: write calendar: %w", err)
 	}
 	body := []byte(b.String())
@@ -160,8 +160,8 @@ func (f *feed) event(cal *ics.Calendar, w maintenance.Window, status ics.ObjectS
 	ev.SetCreatedTime(w.CreatedAt)
 	ev.SetModifiedAt(w.ChangedAt)
 	ev.SetSequence(int(max(w.Version-1, 0)))
-	ev.SetStartAt(w.Start)
-	ev.SetEndAt(w.Stop)
+	ev.SetStartAt(w.Start)          // the library truncates to the second
+	ev.SetEndAt(ceilSecond(w.Stop)) // so the event covers the whole window
 	ev.SetSummary(icalText(w.Comment))
 	var desc []string
 	if w.NotifyMessage != "" {
@@ -175,6 +175,15 @@ func (f *feed) event(cal *ics.Calendar, w maintenance.Window, status ics.ObjectS
 	}
 	ev.SetStatus(status)
 	ev.SetTimeTransparency(ics.TransparencyOpaque)
+}
+
+// ceilSecond rounds t up to a whole second: iCalendar instants have no
+// fraction.
+func ceilSecond(t time.Time) time.Time {
+	if f := t.Truncate(time.Second); !f.Equal(t) {
+		return f.Add(time.Second)
+	}
+	return t
 }
 
 // icalText makes s fit an iCalendar TEXT value, which the library then

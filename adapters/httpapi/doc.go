@@ -96,7 +96,8 @@
 // STATUS:CANCELLED, so subscribed calendars drop them; deleted windows
 // leave the feed. Each event has UID "window-ID@DOMAIN"
 // ([Options.UIDDomain]), SEQUENCE the version minus one, DTSTAMP and
-// LAST-MODIFIED its last change, CREATED, DTSTART and DTEND in UTC,
+// LAST-MODIFIED its last change, CREATED, DTSTART and DTEND in UTC
+// (iCalendar has whole seconds: DTSTART is rounded down and DTEND up),
 // SUMMARY the comment and DESCRIPTION the notify message and the login
 // message, when shown.
 //
