@@ -23,9 +23,9 @@ const day = 24 * time.Hour
 // parser.
 type event struct {
 	uid, summary, description, status string
-	start, end, stamp, modified      time.Time
-	created                          time.Time
-	sequence                         int
+	start, end, stamp, modified       time.Time
+	created                           time.Time
+	sequence                          int
 }
 
 // parseFeed parses body with github.com/emersion/go-ical and returns the

@@ -267,9 +267,11 @@ type checker struct {
 	t      testing.TB
 	docURL string
 	cov    *coverage
-	once   sync.Once
-	doc    *openapi3.T
-	router routers.Router
+	// transport sends the requests; nil means http.DefaultTransport.
+	transport http.RoundTripper
+	once      sync.Once
+	doc       *openapi3.T
+	router    routers.Router
 }
 
 func newChecker(t testing.TB, docURL string, cov *coverage) *checker {
@@ -322,7 +324,11 @@ func (c *checker) RoundTrip(r *http.Request) (*http.Response, error) {
 		reqErr = openapi3filter.ValidateRequest(ctx, input)
 		r.Body = io.NopCloser(bytes.NewReader(reqBody))
 	}
-	resp, err := http.DefaultTransport.RoundTrip(r)
+	send := c.transport
+	if send == nil {
+		send = http.DefaultTransport
+	}
+	resp, err := send.RoundTrip(r)
 	if err != nil {
 		return nil, err
 	}
