@@ -252,7 +252,8 @@ func (h *handler) refusal(err error) *Problem {
 	return problem(http.StatusServiceUnavailable, "the authorization check failed; try again later")
 }
 
-// writeJSON sends v as JSON with status, and Cache-Control: no-store
+// writeJSON sends v (a JSON struct without MarshalJSON methods, so that
+// encoding/json writes it in one pass) as JSON with status, and Cache-Control: no-store
 // unless the caller set another.
 func writeJSON(w http.ResponseWriter, status int, v any) {
 	var buf bytes.Buffer
@@ -278,7 +279,7 @@ func (h *handler) now() time.Time { return h.m.Clock().Now() }
 // status serves GET /status.
 func (h *handler) status(w http.ResponseWriter, _ *http.Request, _ string) *Problem {
 	now := h.now()
-	writeJSON(w, http.StatusOK, statusAt(h.m.StatusAt(now), now))
+	writeJSON(w, http.StatusOK, statusAt(h.m.StatusAt(now), now).wire())
 	return nil
 }
 

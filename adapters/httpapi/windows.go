@@ -41,7 +41,7 @@ func (h *handler) location(id int64) string {
 // sendWindow answers with one window and its ETag.
 func (h *handler) sendWindow(w http.ResponseWriter, status int, win maintenance.Window, now time.Time) {
 	w.Header().Set("ETag", etag(win.Version))
-	writeJSON(w, status, NewWindow(win, now))
+	writeJSON(w, status, NewWindow(win, now).wire())
 }
 
 // listQuery is the parsed query of GET /windows.
@@ -194,7 +194,7 @@ func (h *handler) listWindows(w http.ResponseWriter, r *http.Request, _ string) 
 		}
 		out.Windows = append(out.Windows, NewWindow(win, now))
 	}
-	writeJSON(w, http.StatusOK, out)
+	writeJSON(w, http.StatusOK, out.wire())
 	return nil
 }
 
@@ -482,6 +482,6 @@ func (h *handler) up(w http.ResponseWriter, r *http.Request, actor string) *Prob
 			out.Windows = append(out.Windows, NewWindow(stored, h.now()))
 		}
 	}
-	writeJSON(w, http.StatusOK, out)
+	writeJSON(w, http.StatusOK, out.wire())
 	return nil
 }

@@ -123,16 +123,39 @@ type windowJSON struct {
 	Version          int64  `json:"version"`
 }
 
-// MarshalJSON writes w with its instants in the API's format.
-func (w Window) MarshalJSON() ([]byte, error) {
-	return json.Marshal(windowJSON{
+// wire returns w as its JSON struct.
+func (w Window) wire() windowJSON {
+	return windowJSON{
 		ID: w.ID, Start: FormatInstant(w.Start), Stop: FormatInstant(w.Stop),
 		Comment: w.Comment, LoginMessage: w.LoginMessage, ShowLoginMessage: w.ShowLoginMessage,
 		NotifyMessage: w.NotifyMessage, Validity: w.Validity, LeadSeconds: w.LeadSeconds, State: w.State,
 		CreatedAt: FormatInstant(w.CreatedAt), CreatedBy: w.CreatedBy,
 		ChangedAt: FormatInstant(w.ChangedAt), ChangedBy: w.ChangedBy, Version: w.Version,
-	})
+	}
 }
+
+// window returns the Window j holds.
+func (j windowJSON) window() (Window, error) {
+	out := Window{
+		ID: j.ID, Comment: j.Comment, LoginMessage: j.LoginMessage, ShowLoginMessage: j.ShowLoginMessage,
+		NotifyMessage: j.NotifyMessage, Validity: j.Validity, LeadSeconds: j.LeadSeconds, State: j.State,
+		CreatedBy: j.CreatedBy, ChangedBy: j.ChangedBy, Version: j.Version,
+	}
+	var errs [4]error
+	out.Start, errs[0] = parseOptionalInstant("start", j.Start)
+	out.Stop, errs[1] = parseOptionalInstant("stop", j.Stop)
+	out.CreatedAt, errs[2] = parseOptionalInstant("created_at", j.CreatedAt)
+	out.ChangedAt, errs[3] = parseOptionalInstant("changed_at", j.ChangedAt)
+	for _, err := range errs {
+		if err != nil {
+			return Window{}, err
+		}
+	}
+	return out, nil
+}
+
+// MarshalJSON writes w with its instants in the API's format.
+func (w Window) MarshalJSON() ([]byte, error) { return json.Marshal(w.wire()) }
 
 // UnmarshalJSON reads a window as the API writes it.
 func (w *Window) UnmarshalJSON(b []byte) error {
@@ -140,23 +163,21 @@ func (w *Window) UnmarshalJSON(b []byte) error {
 	if err := json.Unmarshal(b, &j); err != nil {
 		return err
 	}
-	var errs [4]error
-	out := Window{
-		ID: j.ID, Comment: j.Comment, LoginMessage: j.LoginMessage, ShowLoginMessage: j.ShowLoginMessage,
-		NotifyMessage: j.NotifyMessage, Validity: j.Validity, LeadSeconds: j.LeadSeconds, State: j.State,
-		CreatedBy: j.CreatedBy, ChangedBy: j.ChangedBy, Version: j.Version,
-	}
-	out.Start, errs[0] = parseOptionalInstant("start", j.Start)
-	out.Stop, errs[1] = parseOptionalInstant("stop", j.Stop)
-	out.CreatedAt, errs[2] = parseOptionalInstant("created_at", j.CreatedAt)
-	out.ChangedAt, errs[3] = parseOptionalInstant("changed_at", j.ChangedAt)
-	for _, err := range errs {
-		if err != nil {
-			return err
-		}
+	out, err := j.window()
+	if err != nil {
+		return err
 	}
 	*w = out
 	return nil
+}
+
+// wireWindows returns ws as their JSON structs; never nil.
+func wireWindows(ws []Window) []windowJSON {
+	out := make([]windowJSON, len(ws))
+	for i, w := range ws {
+		out[i] = w.wire()
+	}
+	return out
 }
 
 // WindowInput holds the fields a client writes: the body of POST /windows
@@ -274,29 +295,36 @@ type Status struct {
 
 // statusJSON is Status with its instants as text.
 type statusJSON struct {
-	Now               string   `json:"now"`
-	Active            bool     `json:"active"`
-	Window            *Window  `json:"window,omitempty"`
-	ActiveWindows     []Window `json:"active_windows"`
-	Upcoming          *Window  `json:"upcoming,omitempty"`
-	End               string   `json:"end,omitempty"`
-	Next              string   `json:"next,omitempty"`
-	RetryAfterSeconds int64    `json:"retry_after_seconds,omitempty"`
+	Now               string       `json:"now"`
+	Active            bool         `json:"active"`
+	Window            *windowJSON  `json:"window,omitempty"`
+	ActiveWindows     []windowJSON `json:"active_windows"`
+	Upcoming          *windowJSON  `json:"upcoming,omitempty"`
+	End               string       `json:"end,omitempty"`
+	Next              string       `json:"next,omitempty"`
+	RetryAfterSeconds int64        `json:"retry_after_seconds,omitempty"`
+}
+
+// wire returns s as its JSON struct.
+func (s Status) wire() statusJSON {
+	j := statusJSON{
+		Now: FormatInstant(s.Now), Active: s.Active, ActiveWindows: wireWindows(s.ActiveWindows),
+		End: FormatInstant(s.End), Next: FormatInstant(s.Next), RetryAfterSeconds: s.RetryAfterSeconds,
+	}
+	if s.Window != nil {
+		w := s.Window.wire()
+		j.Window = &w
+	}
+	if s.Upcoming != nil {
+		w := s.Upcoming.wire()
+		j.Upcoming = &w
+	}
+	return j
 }
 
 // MarshalJSON writes s with its instants in the API's format, leaving out
 // the zero ones.
-func (s Status) MarshalJSON() ([]byte, error) {
-	aw := s.ActiveWindows
-	if aw == nil {
-		aw = []Window{}
-	}
-	return json.Marshal(statusJSON{
-		Now: FormatInstant(s.Now), Active: s.Active, Window: s.Window, ActiveWindows: aw,
-		Upcoming: s.Upcoming, End: FormatInstant(s.End), Next: FormatInstant(s.Next),
-		RetryAfterSeconds: s.RetryAfterSeconds,
-	})
-}
+func (s Status) MarshalJSON() ([]byte, error) { return json.Marshal(s.wire()) }
 
 // UnmarshalJSON reads a status as the API writes it.
 func (s *Status) UnmarshalJSON(b []byte) error {
@@ -304,9 +332,25 @@ func (s *Status) UnmarshalJSON(b []byte) error {
 	if err := json.Unmarshal(b, &j); err != nil {
 		return err
 	}
-	out := Status{Active: j.Active, Window: j.Window, ActiveWindows: j.ActiveWindows, Upcoming: j.Upcoming,
-		RetryAfterSeconds: j.RetryAfterSeconds}
+	out := Status{Active: j.Active, ActiveWindows: make([]Window, len(j.ActiveWindows)), RetryAfterSeconds: j.RetryAfterSeconds}
 	var err error
+	for i, w := range j.ActiveWindows {
+		if out.ActiveWindows[i], err = w.window(); err != nil {
+			return err
+		}
+	}
+	for _, it := range [...]struct {
+		from *windowJSON
+		to   **Window
+	}{{j.Window, &out.Window}, {j.Upcoming, &out.Upcoming}} {
+		if it.from != nil {
+			w, err := it.from.window()
+			if err != nil {
+				return err
+			}
+			*it.to = &w
+		}
+	}
 	if out.Now, err = parseOptionalInstant("now", j.Now); err != nil {
 		return err
 	}
@@ -316,11 +360,23 @@ func (s *Status) UnmarshalJSON(b []byte) error {
 	if out.Next, err = parseOptionalInstant("next", j.Next); err != nil {
 		return err
 	}
-	if out.ActiveWindows == nil {
-		out.ActiveWindows = []Window{}
-	}
 	*s = out
 	return nil
+}
+
+// listJSON is WindowList as the server writes it.
+type listJSON struct {
+	Windows    []windowJSON `json:"windows"`
+	NextCursor string       `json:"next_cursor,omitempty"`
+}
+
+// MarshalJSON writes l with its windows in the API's format; no windows
+// is an empty array.
+func (l WindowList) MarshalJSON() ([]byte, error) { return json.Marshal(l.wire()) }
+
+// wire returns l as its JSON struct.
+func (l WindowList) wire() listJSON {
+	return listJSON{Windows: wireWindows(l.Windows), NextCursor: l.NextCursor}
 }
 
 // FormatInstant writes t as the API does: RFC 3339 in UTC, with
