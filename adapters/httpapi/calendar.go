@@ -79,7 +79,8 @@ func newFeed(m *maintenance.Manager, o *Options) *feed {
 }
 
 // get returns the feed at now, built anew only when the entry in force is
-// stale. A build that fails keeps the last good feed in force, if any.
+// stale. A build that fails returns its error, and the next request tries
+// again: a stale feed is never served as current.
 func (f *feed) get(ctx context.Context, now time.Time) (*feedEntry, error) {
 	if e := f.cur.Load(); e != nil && e.fresh(now) {
 		return e, nil
