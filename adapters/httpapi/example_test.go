@@ -131,3 +131,25 @@ func ExampleClient_Update() {
 	// "v2" 2026-11-24T23:30:00Z <nil>
 	// httpapi: 412 Precondition Failed: the window is at version 2, ETag "v2"
 }
+
+// A program that reads the store through its own Manager, such as a
+// command-line tool given the database, writes the status in the API's
+// JSON with NewStatus.
+func ExampleNewStatus() {
+	mock := clock.NewMock()
+	mock.Set(time.Date(2026, time.November, 24, 9, 0, 0, 0, time.UTC))
+	m := maintenance.New(memstore.NewWindowStore(), &maintenance.Options{Clock: mock})
+	ctx := context.Background()
+	_, err := m.Add(ctx, maintenance.Window{
+		Start: mock.Now(), Stop: mock.Now().Add(90 * time.Second), Comment: "Deploy", Validity: maintenance.Valid,
+	}, "ops")
+	if err != nil {
+		log.Fatal(err)
+	}
+
+	now := mock.Now()
+	st := httpapi.NewStatus(m.StatusAt(now), now) // json.Marshal(st) writes what GET /status answers
+	fmt.Printf("active %v, window %d, end %s, retry after %d s\n", st.Active, st.Window.ID, httpapi.FormatInstant(st.End), st.RetryAfterSeconds)
+	// Output:
+	// active true, window 1, end 2026-11-24T09:01:30Z, retry after 90 s
+}

@@ -279,12 +279,14 @@ func (h *handler) now() time.Time { return h.m.Clock().Now() }
 // status serves GET /status.
 func (h *handler) status(w http.ResponseWriter, _ *http.Request, _ string) *Problem {
 	now := h.now()
-	writeJSON(w, http.StatusOK, statusAt(h.m.StatusAt(now), now).wire())
+	writeJSON(w, http.StatusOK, NewStatus(h.m.StatusAt(now), now).wire())
 	return nil
 }
 
-// statusAt returns the wire form of st, taken at now.
-func statusAt(st maintenance.Status, now time.Time) Status {
+// NewStatus returns the wire form of st, the status taken at now, as GET
+// /status answers it: a program that reads the store through its own
+// [maintenance.Manager] writes the same JSON with it.
+func NewStatus(st maintenance.Status, now time.Time) Status {
 	out := Status{Now: now, Active: st.Active(), End: st.End(), Next: st.Next()}
 	active := st.ActiveWindows()
 	out.ActiveWindows = make([]Window, len(active))
