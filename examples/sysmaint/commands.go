@@ -5,7 +5,6 @@ import (
 	"context"
 	"flag"
 	"io"
-	"maps"
 	"time"
 
 	"github.com/benbjohnson/clock"
@@ -73,12 +72,7 @@ func (c *call) close() {
 }
 
 // setField says which flag sets field, for the errors of this command.
-func (c *call) setField(field, flag string) {
-	if c.fieldFlags == nil {
-		c.fieldFlags = maps.Clone(defaultFieldFlags)
-	}
-	c.fieldFlags[field] = flag
-}
+func (c *call) setField(field, flag string) { c.fieldFlags[field] = flag }
 
 // output writes v as JSON with --json, else as text.
 func (c *call) output(v any, text func(io.Writer) error) error {

@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"os/signal"
 	"syscall"
@@ -65,7 +66,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 	}
 	fs := newFlagSet("sysmaint " + name)
 	g.register(fs)
-	c := &call{globals: &g, stdout: stdout, getenv: getenv}
+	c := &call{globals: &g, stdout: stdout, getenv: getenv, fieldFlags: maps.Clone(defaultFieldFlags)}
 	runCmd := cmd.setup(fs, c)
 	pos, err := parseInterspersed(fs, args)
 	if err == nil && len(pos) != len(cmd.args) {
@@ -118,18 +119,25 @@ func usageFailed(stdout, stderr io.Writer, name string, err error) int {
 	if errors.Is(err, flag.ErrHelp) {
 		return help(stdout, stderr, []string{name})
 	}
-	hint := "sysmaint help"
-	if name != "" {
-		hint = "sysmaint " + name + " -h"
-	}
-	fmt.Fprintf(stderr, "%s: %v\nRun '%s' for usage.\n", prefix(name), err, hint)
-	return exitUsage
+	return failed(stderr, name, nil, usageError{err.Error()})
 }
 
-// failed reports err and returns its exit code.
+// failed reports err and returns its exit code; a usage error says where
+// to find help.
 func failed(stderr io.Writer, name string, c *call, err error) int {
-	code, msg := explain(err, c.fieldFlags)
+	var flags map[string]string
+	if c != nil {
+		flags = c.fieldFlags
+	}
+	code, msg := explain(err, flags)
 	fmt.Fprintf(stderr, "%s: %s\n", prefix(name), msg)
+	if errors.As(err, new(usageError)) {
+		hint := "sysmaint help"
+		if name != "" {
+			hint = "sysmaint " + name + " -h"
+		}
+		fmt.Fprintf(stderr, "Run '%s' for usage.\n", hint)
+	}
 	return code
 }
 
