@@ -59,15 +59,16 @@ func exe(t testing.TB) string {
 
 // baseEnv is the environment of the tool in the tests: this process's,
 // without any SYSMAINT_ variable of the developer's shell, with the local
-// zone set to Europe/Berlin.
+// zone set to Europe/Berlin. Under -race the tool does not wait the race
+// detector's default second before it exits (it still reports races).
 func baseEnv() []string {
 	var env []string
 	for _, kv := range os.Environ() {
-		if !strings.HasPrefix(kv, "SYSMAINT_") && !strings.HasPrefix(kv, "TZ=") {
+		if !strings.HasPrefix(kv, "SYSMAINT_") && !strings.HasPrefix(kv, "TZ=") && !strings.HasPrefix(kv, "GORACE=") {
 			env = append(env, kv)
 		}
 	}
-	return append(env, envRunMain+"=1", "TZ=Europe/Berlin")
+	return append(env, envRunMain+"=1", "TZ=Europe/Berlin", "GORACE="+strings.TrimSpace(os.Getenv("GORACE")+" atexit_sleep_ms=0"))
 }
 
 // runTool runs the tool with args and the extra environment env.
