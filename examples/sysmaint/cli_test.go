@@ -164,6 +164,18 @@ var session = []step{
 		assert.True(t, w.Stop.Equal(t0.Add(230*time.Minute)))
 	}},
 	{name: "end a finished window", at: 240 * time.Minute, args: []string{"end", "3"}, code: exitConflict, stderr: "finished"},
+	{name: "a login message kept hidden", at: 240 * time.Minute,
+		args: []string{"down", "--for", "1m", "--login-message", "Later", "--show-login-message=false", "--json"}, check: func(t *testing.T, out string) {
+			w := decode[httpapi.Window](t, out)
+			assert.Equal(t, "Later", w.LoginMessage)
+			assert.False(t, w.ShowLoginMessage)
+			assert.Equal(t, httpapi.DefaultDownComment, w.Comment)
+		}},
+	{name: "the host's login message shown", at: 241 * time.Minute, args: []string{"down", "--for", "1m", "--show-login-message", "--json"}, check: func(t *testing.T, out string) {
+		w := decode[httpapi.Window](t, out)
+		assert.Empty(t, w.LoginMessage)
+		assert.True(t, w.ShowLoginMessage)
+	}},
 }
 
 // TestCLI_Session runs an operator's session on every backend: each
