@@ -10,8 +10,8 @@ import (
 	"github.com/sysmaint/sysmaint/adapters/httpapi"
 )
 
-// apiBackend is the backend of --api: the API's Client, its problems
-// turned into the tool's errors.
+// apiBackend is the backend of --api: the API's Client, each method the
+// Client's, its problems turned into the tool's errors (see fail).
 type apiBackend struct{ c *httpapi.Client }
 
 func (a apiBackend) Down(ctx context.Context, in httpapi.DownInput) (httpapi.Window, error) {

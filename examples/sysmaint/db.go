@@ -30,6 +30,7 @@ func (d *dbBackend) now() time.Time { return d.m.Clock().Now() }
 // wire returns w in the API's form, its state taken now.
 func (d *dbBackend) wire(w maintenance.Window) httpapi.Window { return httpapi.NewWindow(w, d.now()) }
 
+// Down adds a valid window from now for in.ForSeconds, as POST /down does.
 func (d *dbBackend) Down(ctx context.Context, in httpapi.DownInput) (httpapi.Window, error) {
 	now := d.now()
 	w, err := d.m.Add(ctx, maintenance.Window{
@@ -43,6 +44,7 @@ func (d *dbBackend) Down(ctx context.Context, in httpapi.DownInput) (httpapi.Win
 	return d.wire(w), nil
 }
 
+// Create adds the window in describes, valid unless it says otherwise.
 func (d *dbBackend) Create(ctx context.Context, in httpapi.WindowInput) (httpapi.Window, error) {
 	v, err := maintenance.ParseValidity(cmp.Or(in.Validity, maintenance.Valid.String()))
 	if err != nil {
@@ -59,6 +61,7 @@ func (d *dbBackend) Create(ctx context.Context, in httpapi.WindowInput) (httpapi
 	return d.wire(w), nil
 }
 
+// ListAll returns the windows opts selects, as GET /windows filters them.
 func (d *dbBackend) ListAll(ctx context.Context, opts httpapi.ListOptions) ([]httpapi.Window, error) {
 	var validity []maintenance.Validity
 	for _, s := range opts.Validity {
@@ -84,6 +87,7 @@ func (d *dbBackend) ListAll(ctx context.Context, opts httpapi.ListOptions) ([]ht
 	return out, nil
 }
 
+// Get returns window id.
 func (d *dbBackend) Get(ctx context.Context, id int64) (httpapi.Window, error) {
 	w, err := d.m.Get(ctx, id)
 	if err != nil {
@@ -92,6 +96,7 @@ func (d *dbBackend) Get(ctx context.Context, id int64) (httpapi.Window, error) {
 	return d.wire(w), nil
 }
 
+// End stops window id now; it must be active.
 func (d *dbBackend) End(ctx context.Context, id, version int64) (httpapi.Window, error) {
 	w, _, err := d.act(ctx, id, version, "", func(now time.Time, cur maintenance.Window) (maintenance.Window, bool, error) {
 		switch {
@@ -106,6 +111,7 @@ func (d *dbBackend) End(ctx context.Context, id, version int64) (httpapi.Window,
 	return w, err
 }
 
+// Extend moves window id's stop later by by.
 func (d *dbBackend) Extend(ctx context.Context, id int64, by time.Duration, version int64) (httpapi.Window, error) {
 	w, _, err := d.act(ctx, id, version, "by_seconds", func(_ time.Time, cur maintenance.Window) (maintenance.Window, bool, error) {
 		cur.Stop = cur.Stop.Add(by)
@@ -114,6 +120,7 @@ func (d *dbBackend) Extend(ctx context.Context, id int64, by time.Duration, vers
 	return w, err
 }
 
+// Cancel makes window id invalid; an invalid one is left as it is.
 func (d *dbBackend) Cancel(ctx context.Context, id, version int64) (httpapi.Window, error) {
 	w, _, err := d.act(ctx, id, version, "", func(_ time.Time, cur maintenance.Window) (maintenance.Window, bool, error) {
 		write := cur.Validity != maintenance.Invalid
@@ -160,6 +167,7 @@ func (d *dbBackend) Up(ctx context.Context) ([]httpapi.Window, error) {
 	return out, nil
 }
 
+// Status reloads the schedule and returns the status now.
 func (d *dbBackend) Status(ctx context.Context) (httpapi.Status, error) {
 	if err := d.m.Refresh(ctx); err != nil {
 		return httpapi.Status{}, err
