@@ -77,7 +77,7 @@ func TestActions_End(t *testing.T) {
 	startsNow := e.add(maintenance.Window{Start: t0, Stop: at(time.Hour)})
 
 	before := e.snapshot()
-	for _, w := range []maintenance.Window{planned, finished, startsNow} {
+	for _, w := range []maintenance.Window{planned, finished} {
 		r := e.do(req{method: "POST", path: "/windows/" + itoa(w.ID) + "/end"})
 		assert.Equal(t, http.StatusConflict, r.status, "window %d: %s", w.ID, r.body)
 		assert.Equal(t, httpapi.TypeConflict, r.problem(t).Type)
@@ -91,6 +91,14 @@ func TestActions_End(t *testing.T) {
 	assert.Equal(t, t0, got.Stop)
 	assert.Equal(t, "finished", got.State)
 	assert.Equal(t, `"v2"`, r.header.Get("ETag"))
+
+	// One that starts at this very instant cannot stop before it starts:
+	// it is cancelled, as /up does.
+	r = e.do(req{method: "POST", path: "/windows/" + itoa(startsNow.ID) + "/end"})
+	require.Equal(t, http.StatusOK, r.status, "%s", r.body)
+	r.decode(t, &got)
+	assert.Equal(t, "invalid", got.Validity)
+	assert.Equal(t, startsNow.Stop, got.Stop)
 }
 
 func TestActions_ExtendAndCancel(t *testing.T) {

@@ -23,6 +23,10 @@
 //	GET    /calendar.ics         the feed (RFC 5545)
 //	GET    /openapi.json         the OpenAPI 3.1 document
 //
+// The actions are those of [maintenance.Manager]: End, Extend, Cancel,
+// StartNow (POST /down) and EndAll (POST /up), so a tool that works on the
+// store directly behaves the same.
+//
 // JSON names are stable and snake_case ([Window], [WindowInput],
 // [DownInput], [ExtendInput], [WindowList], [Status]). Instants are RFC
 // 3339: a request may give any offset and fraction; answers are in UTC,

@@ -35,10 +35,6 @@ const (
 	DefaultCalendarName = "Maintenance"
 )
 
-// maxAttempts bounds the tries of an action sent without If-Match when the
-// window keeps changing under it.
-const maxAttempts = 3
-
 // Options configures the handler of [New]. A nil *Options, and every zero
 // field, means the default.
 type Options struct {

@@ -251,44 +251,50 @@ func ifMatch(r *http.Request, required bool) (tagList, *Problem) {
 	return l, p
 }
 
-// change computes the window to write from the current one, read at now.
-// It returns write false to leave the window as it is, or a problem.
-type change func(now time.Time, cur maintenance.Window) (next maintenance.Window, write bool, p *Problem)
+// errPrecondition stops a Manager.Modify whose change found a problem to
+// answer; the problem itself is kept by the caller.
+var errPrecondition = errors.New("httpapi: precondition failed")
 
-// mutate reads window id, checks it against the If-Match list cond,
-// applies fn and writes the result as actor. Without If-Match (or with
-// "*") it acts on the version it reads and, when another write lands
-// between its read and its write, tries again, up to maxAttempts times in
-// all, then answers 409; with entity tags, a version they do not name, read
-// or met at the write, answers 412. rename maps the domain's field names
-// in a validation error to the request's. It returns the window as it
-// stands after, and whether it wrote.
-func (h *handler) mutate(ctx context.Context, id int64, cond tagList, actor string, rename map[string]string, fn change) (maintenance.Window, bool, *Problem) {
-	tags := cond.present && !cond.any
-	for attempt := 1; ; attempt++ {
-		cur, err := h.m.Get(ctx, id)
-		if err != nil {
-			return cur, false, h.problemFor(ctx, err, rename)
-		}
-		if tags && !cond.matchStrong(etag(cur.Version)) {
-			return cur, false, problem(http.StatusPreconditionFailed, fmt.Sprintf("the window is at version %d, ETag %s", cur.Version, etag(cur.Version)))
-		}
-		next, write, p := fn(h.now(), cur)
-		if p != nil || !write {
-			return cur, false, p
-		}
-		stored, err := h.m.Update(ctx, next, actor)
-		switch {
-		case err == nil:
-			return stored, true, nil
-		case !errors.Is(err, maintenance.ErrConflict):
-			return cur, false, h.problemFor(ctx, err, rename)
-		case tags:
-			return cur, false, problem(http.StatusPreconditionFailed, "the window changed while this request was served")
-		case attempt == maxAttempts:
-			return cur, false, conflict(fmt.Sprintf("the window kept changing; gave up after %d tries", maxAttempts))
-		}
+// expected returns the version an action's If-Match list names: 0 without
+// one or for "*" (the action applies to whatever version is stored, and
+// the Manager retries when another write lands first), else the stored
+// version when the list names it, and 412 when it does not.
+func (h *handler) expected(ctx context.Context, id int64, cond tagList) (int64, *Problem) {
+	if !cond.present || cond.any {
+		return 0, nil
 	}
+	cur, err := h.m.Get(ctx, id)
+	if err != nil {
+		return 0, h.problemFor(ctx, err, nil)
+	}
+	if !cond.matchStrong(etag(cur.Version)) {
+		return 0, stale(cur)
+	}
+	return cur.Version, nil
+}
+
+// stale is the 412 for an If-Match that does not name cur's version.
+func stale(cur maintenance.Window) *Problem {
+	return problem(http.StatusPreconditionFailed, fmt.Sprintf("the window is at version %d, ETag %s", cur.Version, etag(cur.Version)))
+}
+
+// actionProblem turns the error of a Manager action into the answer:
+// ErrConflict is 412 when the caller named a version (another write came
+// first) and 409 when it did not (the window kept changing); a window that
+// is not active is 409; the rest as problemFor says, with rename.
+func (h *handler) actionProblem(ctx context.Context, err error, version int64, rename map[string]string) *Problem {
+	var nae *maintenance.NotActiveError
+	switch {
+	case errors.As(err, &nae) && nae.State == maintenance.Planned:
+		return conflict(fmt.Sprintf("window %d has not started (it starts at %s): cancel or delete it instead", nae.Window.ID, FormatInstant(nae.Window.Start)))
+	case errors.As(err, &nae):
+		return conflict(fmt.Sprintf("window %d has finished already (at %s)", nae.Window.ID, FormatInstant(nae.Window.Stop)))
+	case errors.Is(err, maintenance.ErrConflict) && version != 0:
+		return problem(http.StatusPreconditionFailed, "the window changed while this request was served")
+	case errors.Is(err, maintenance.ErrConflict):
+		return conflict(fmt.Sprintf("the window kept changing; gave up after %d tries", maintenance.ModifyAttempts))
+	}
+	return h.problemFor(ctx, err, rename)
 }
 
 // replaceWindow serves PUT /windows/{id}.
@@ -309,12 +315,23 @@ func (h *handler) replaceWindow(w http.ResponseWriter, r *http.Request, actor st
 	if p != nil {
 		return p
 	}
-	stored, _, p := h.mutate(r.Context(), id, cond, actor, nil, func(_ time.Time, cur maintenance.Window) (maintenance.Window, bool, *Problem) {
-		in.ID, in.Version = cur.ID, cur.Version
+	var pre *Problem
+	stored, _, err := h.m.Modify(r.Context(), id, actor, func(_ time.Time, cur maintenance.Window) (maintenance.Window, bool, error) {
+		if !cond.matchStrong(etag(cur.Version)) {
+			pre = stale(cur)
+			return cur, false, errPrecondition
+		}
 		return in, true, nil
 	})
-	if p != nil {
-		return p
+	named := int64(1) // If-Match names versions: a conflict is 412
+	if cond.any {
+		named = 0 // "*": the window kept changing is 409
+	}
+	switch {
+	case pre != nil:
+		return pre
+	case err != nil:
+		return h.actionProblem(r.Context(), err, named, nil)
 	}
 	h.sendWindow(w, http.StatusOK, stored, h.now())
 	return nil
@@ -348,9 +365,11 @@ func (h *handler) deleteWindow(w http.ResponseWriter, r *http.Request, _ string)
 }
 
 // action serves POST /windows/{id}/ACTION: If-Match optional, the body
-// read by decode, the change made by fn.
-func (h *handler) action(w http.ResponseWriter, r *http.Request, actor string, rename map[string]string,
-	decode func([]byte) *Problem, fn change) *Problem {
+// read by decode, the change made by do with the version If-Match names
+// (0 without one). rename maps the domain's field names in a validation
+// error to the request's.
+func (h *handler) action(w http.ResponseWriter, r *http.Request, rename map[string]string,
+	decode func([]byte) *Problem, do func(ctx context.Context, id, version int64) (maintenance.Window, error)) *Problem {
 	id, p := windowID(r)
 	if p != nil {
 		return p
@@ -366,31 +385,28 @@ func (h *handler) action(w http.ResponseWriter, r *http.Request, actor string, r
 	if p := decode(body); p != nil {
 		return p
 	}
-	stored, _, p := h.mutate(r.Context(), id, cond, actor, rename, fn)
+	version, p := h.expected(r.Context(), id, cond)
 	if p != nil {
 		return p
+	}
+	stored, err := do(r.Context(), id, version)
+	if err != nil {
+		return h.actionProblem(r.Context(), err, version, rename)
 	}
 	h.sendWindow(w, http.StatusOK, stored, h.now())
 	return nil
 }
 
-// endWindow serves POST /windows/{id}/end: the window stops now. It must
-// be active: started before now and not yet stopped (409 otherwise).
+// endWindow serves POST /windows/{id}/end: the window stops now
+// (maintenance.Manager.End). It must be active (409 otherwise).
 func (h *handler) endWindow(w http.ResponseWriter, r *http.Request, actor string) *Problem {
-	return h.action(w, r, actor, nil, decodeEmpty, func(now time.Time, cur maintenance.Window) (maintenance.Window, bool, *Problem) {
-		switch {
-		case !cur.Start.Before(now):
-			return cur, false, conflict(fmt.Sprintf("window %d has not started (it starts at %s): cancel or delete it instead", cur.ID, FormatInstant(cur.Start)))
-		case !now.Before(cur.Stop):
-			return cur, false, conflict(fmt.Sprintf("window %d has finished already (at %s)", cur.ID, FormatInstant(cur.Stop)))
-		}
-		cur.Stop = now
-		return cur, true, nil
+	return h.action(w, r, nil, decodeEmpty, func(ctx context.Context, id, version int64) (maintenance.Window, error) {
+		return h.m.End(ctx, id, version, actor)
 	})
 }
 
 // extendWindow serves POST /windows/{id}/extend: the stop moves by
-// by_seconds.
+// by_seconds (maintenance.Manager.Extend).
 func (h *handler) extendWindow(w http.ResponseWriter, r *http.Request, actor string) *Problem {
 	var by time.Duration
 	decode := func(body []byte) *Problem {
@@ -399,25 +415,22 @@ func (h *handler) extendWindow(w http.ResponseWriter, r *http.Request, actor str
 		return p
 	}
 	rename := map[string]string{maintenance.FieldStop: "by_seconds", maintenance.FieldStart: "by_seconds"}
-	return h.action(w, r, actor, rename, decode, func(_ time.Time, cur maintenance.Window) (maintenance.Window, bool, *Problem) {
-		cur.Stop = cur.Stop.Add(by)
-		return cur, true, nil
+	return h.action(w, r, rename, decode, func(ctx context.Context, id, version int64) (maintenance.Window, error) {
+		return h.m.Extend(ctx, id, version, by, actor)
 	})
 }
 
 // cancelWindow serves POST /windows/{id}/cancel: the window becomes
-// invalid. A window already invalid is left as it is.
+// invalid (maintenance.Manager.Cancel). A window already invalid is left
+// as it is.
 func (h *handler) cancelWindow(w http.ResponseWriter, r *http.Request, actor string) *Problem {
-	return h.action(w, r, actor, nil, decodeEmpty, func(_ time.Time, cur maintenance.Window) (maintenance.Window, bool, *Problem) {
-		if cur.Validity == maintenance.Invalid {
-			return cur, false, nil
-		}
-		cur.Validity = maintenance.Invalid
-		return cur, true, nil
+	return h.action(w, r, nil, decodeEmpty, func(ctx context.Context, id, version int64) (maintenance.Window, error) {
+		return h.m.Cancel(ctx, id, version, actor)
 	})
 }
 
-// down serves POST /down: a valid window from now for for_seconds.
+// down serves POST /down: a valid window from now for for_seconds
+// (maintenance.Manager.StartNow).
 func (h *handler) down(w http.ResponseWriter, r *http.Request, actor string) *Problem {
 	body, p := h.readBody(w, r)
 	if p != nil {
@@ -427,22 +440,20 @@ func (h *handler) down(w http.ResponseWriter, r *http.Request, actor string) *Pr
 	if p != nil {
 		return p
 	}
-	now := h.now()
-	win.Start, win.Stop = now, now.Add(d)
-	stored, err := h.m.Add(r.Context(), win, actor)
+	stored, err := h.m.StartNow(r.Context(), win, d, actor)
 	if err != nil {
 		return h.problemFor(r.Context(), err, map[string]string{maintenance.FieldStop: "for_seconds", maintenance.FieldStart: "for_seconds"})
 	}
 	w.Header().Set("Location", h.location(stored.ID))
-	h.sendWindow(w, http.StatusCreated, stored, now)
+	h.sendWindow(w, http.StatusCreated, stored, h.now())
 	return nil
 }
 
-// up serves POST /up: every valid window active now stops now (one that
-// starts at this very instant is cancelled instead, as it cannot stop
-// before it starts). It answers the windows it changed. Each is changed
-// on its own, as POST /windows/{id}/end does: after a store failure, some
-// may have ended and the others not; sending /up again ends the rest.
+// up serves POST /up: every valid window active now stops now, as
+// maintenance.Manager.EndAll does (one that starts at this very instant is
+// cancelled instead). It answers the windows it changed. Each is changed
+// on its own: after a store failure, some may have ended and the others
+// not; sending /up again ends the rest.
 func (h *handler) up(w http.ResponseWriter, r *http.Request, actor string) *Problem {
 	body, p := h.readBody(w, r)
 	if p != nil {
@@ -451,36 +462,14 @@ func (h *handler) up(w http.ResponseWriter, r *http.Request, actor string) *Prob
 	if p := decodeEmpty(body); p != nil {
 		return p
 	}
-	ctx := r.Context()
-	ws, err := h.m.List(ctx, maintenance.Valid)
+	changed, err := h.m.EndAll(r.Context(), actor)
 	if err != nil {
-		return h.problemFor(ctx, err, nil)
+		return h.actionProblem(r.Context(), err, 0, nil)
 	}
 	now := h.now()
-	out := WindowList{Windows: []Window{}}
-	for _, win := range ws {
-		if !win.ActiveAt(now) {
-			continue
-		}
-		stored, wrote, p := h.mutate(ctx, win.ID, tagList{}, actor, nil, func(now time.Time, cur maintenance.Window) (maintenance.Window, bool, *Problem) {
-			switch {
-			case !cur.ActiveAt(now):
-				return cur, false, nil // changed meanwhile: not in force any more
-			case cur.Start.Equal(now):
-				cur.Validity = maintenance.Invalid
-			default:
-				cur.Stop = now
-			}
-			return cur, true, nil
-		})
-		switch {
-		case p != nil && p.Status == http.StatusNotFound:
-			continue // deleted meanwhile
-		case p != nil:
-			return p
-		case wrote:
-			out.Windows = append(out.Windows, NewWindow(stored, h.now()))
-		}
+	out := WindowList{Windows: make([]Window, 0, len(changed))}
+	for _, win := range changed {
+		out.Windows = append(out.Windows, NewWindow(win, now))
 	}
 	writeJSON(w, http.StatusOK, out.wire())
 	return nil
