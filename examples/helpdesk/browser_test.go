@@ -83,10 +83,11 @@ func newHelpdesk(t *testing.T) *helpdesk {
 	mock := clock.NewMock()
 	mock.Set(now)
 	a, err := app.New(app.Config{
-		DB:                 db,
+		DB:                 app.SQLite(db),
 		Clock:              mock,
 		Lead:               30 * time.Minute,
 		PasswordIterations: 1,
+		IdleTimeout:        24 * time.Hour, // the tests move the clock hours ahead
 		Logger:             slog.New(slog.NewTextHandler(t.Output(), &slog.HandlerOptions{Level: slog.LevelWarn})),
 	})
 	require.NoError(t, err)

@@ -14,6 +14,17 @@
 // Agents log in at /login, customers at /customer/login; maintenance admins
 // find the screens at /admin/maintenance. During an active window only
 // admins can log in. The program stops cleanly on SIGINT or SIGTERM.
+//
+// Sessions end after -idle-timeout without a request (default 30m) and
+// -session-lifetime after the login (default 12h). Failed logins are
+// throttled per user name and per client address (see app.LoginLimits).
+//
+// Behind a reverse proxy that terminates TLS, pass -secure-cookies so the
+// session cookie is sent over HTTPS only, and -trusted-proxies with the
+// proxy's addresses so that its X-Forwarded-For (the client address, for
+// the login throttle) and X-Forwarded-Proto are believed:
+//
+//	go run ./examples/helpdesk -secure-cookies -trusted-proxies 10.0.0.5,fd00::/64
 package main
 
 import (
@@ -31,38 +42,53 @@ import (
 
 	"golang.org/x/sync/errgroup"
 
-	"github.com/sysmaint/sysmaint/adapters/sqlstore"
+	"github.com/sysmaint/sysmaint/adapters/pgstore"
 	"github.com/sysmaint/sysmaint/examples/helpdesk/internal/app"
 	"github.com/sysmaint/sysmaint/maintenance"
 	"github.com/sysmaint/sysmaint/notify"
 )
 
+// defaultAddr is where the helpdesk listens unless -addr says otherwise.
+const defaultAddr = "127.0.0.1:8080"
+
 func main() {
-	addr := flag.String("addr", "127.0.0.1:8080", "address to listen on")
-	dbPath := flag.String("db", "helpdesk.db", "SQLite file (created if missing)")
+	addr := flag.String("addr", defaultAddr, "address to listen on")
+	dbPath := flag.String("db", "helpdesk.db", "SQLite file (created if missing), or a postgres:// URL shared by several instances")
+	schema := flag.String("schema", pgstore.DefaultSchema, "PostgreSQL schema of the tables, with a postgres:// -db")
 	lead := flag.Duration("lead", maintenance.DefaultLead, "default notice lead time before a window starts")
 	iter := flag.Int("pbkdf2-iterations", app.DefaultPasswordIterations, "PBKDF2-SHA-256 iterations for new password hashes")
 	endSessions := flag.Bool("end-sessions", false, "end non-admin sessions on their next request during maintenance")
+	idle := flag.Duration("idle-timeout", app.DefaultIdleTimeout, "end a session after this long without a request")
+	lifetime := flag.Duration("session-lifetime", app.DefaultSessionLifetime, "end a session this long after its login")
+	secure := flag.Bool("secure-cookies", false, "mark the session cookie Secure (HTTPS only): set it behind a proxy that terminates TLS")
+	var proxies prefixList
+	flag.Var(&proxies, "trusted-proxies", "comma-separated addresses or CIDR prefixes of reverse proxies whose X-Forwarded-For and X-Forwarded-Proto are believed (default none)")
 	flag.Parse()
 
 	log := slog.New(slog.NewTextHandler(os.Stderr, nil))
-	if err := run(*addr, *dbPath, *lead, *iter, *endSessions, log); err != nil {
+	cfg := app.Config{
+		Lead: *lead, PasswordIterations: *iter, EndSessions: *endSessions, Logger: log,
+		IdleTimeout: *idle, SessionLifetime: *lifetime, SecureCookies: *secure, TrustedProxies: proxies,
+	}
+	if err := run(*addr, *dbPath, *schema, cfg); err != nil {
 		log.Error("helpdesk: stopped", "err", err)
 		os.Exit(1)
 	}
 }
 
-func run(addr, dbPath string, lead time.Duration, iter int, endSessions bool, log *slog.Logger) error {
+func run(addr, dbPath, schema string, cfg app.Config) error {
+	log := cfg.Logger
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 
-	db, err := sqlstore.Open(ctx, dbPath, nil)
+	db, closer, err := openDatabase(ctx, dbPath, schema)
 	if err != nil {
 		return err
 	}
-	defer db.Close()
+	defer closer.Close()
 
-	a, err := app.New(app.Config{DB: db, Lead: lead, PasswordIterations: iter, EndSessions: endSessions, Logger: log})
+	cfg.DB = db
+	a, err := app.New(cfg)
 	if err != nil {
 		return err
 	}
@@ -75,7 +101,11 @@ func run(addr, dbPath string, lead time.Duration, iter int, endSessions bool, lo
 		logins = append(logins, l)
 	}
 	sort.Strings(logins)
-	fmt.Printf("helpdesk: http://%s/login (agents), http://%s/customer/login (customers); database %s\n", addr, addr, dbPath)
+	where := dbPath
+	if isPostgres(dbPath) {
+		where = "PostgreSQL, schema " + schema // the URL may hold a password
+	}
+	fmt.Printf("helpdesk: http://%s/login (agents), http://%s/customer/login (customers); database %s\n", addr, addr, where)
 	for _, l := range logins {
 		fmt.Printf("  demo user %-9s password %s\n", l, users[l])
 	}
@@ -84,6 +114,7 @@ func run(addr, dbPath string, lead time.Duration, iter int, endSessions bool, lo
 		Addr:              addr,
 		Handler:           a.Handler(),
 		ReadHeaderTimeout: 5 * time.Second,
+		MaxHeaderBytes:    64 << 10, // bodies are capped by the app
 		ReadTimeout:       30 * time.Second,
 		WriteTimeout:      30 * time.Second,
 		IdleTimeout:       2 * time.Minute,
@@ -96,13 +127,16 @@ func run(addr, dbPath string, lead time.Duration, iter int, endSessions bool, lo
 		}
 		return nil
 	})
-	g.Go(func() error { return a.Manager().Run(gctx) }) // follows other processes sharing the file
+	g.Go(func() error { return a.Manager().Run(gctx) }) // follows the other processes sharing the database
 	g.Go(func() error {
-		// Log the schedule's events: windows scheduled, changed and withdrawn, reminders, starts and ends.
-		return notify.Watch(gctx, a.Manager(), notify.NotifierFunc(func(_ context.Context, e notify.Event) error {
-			log.Info("helpdesk: maintenance "+e.Kind.String(), "window", e.Window.ID, "comment", e.Window.Comment, "at", e.At)
+		// Log the schedule's events (windows scheduled, changed and
+		// withdrawn, reminders, starts and ends), each once however many
+		// instances share the database.
+		return notify.Relay(gctx, a.Manager(), db.Outbox, notify.NotifierFunc(func(_ context.Context, e notify.Event) error {
+			log.Info("helpdesk: maintenance "+e.Kind.String(), "event", e.ID(), "window", e.Window.ID,
+				"comment", e.Window.Comment, "at", e.At, "late", e.Late)
 			return nil
-		}))
+		}), nil)
 	})
 	g.Go(func() error {
 		<-gctx.Done()

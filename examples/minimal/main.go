@@ -3,9 +3,18 @@
 //
 //	go run ./examples/minimal -in 1m -for 5m
 //
-// Until the window starts, http://localhost:8080/ shows the upcoming notice;
+// It listens on 127.0.0.1:8081 (-addr to change it), so it runs beside the
+// helpdesk demo, which takes 8080.
+//
+// Until the window starts, http://127.0.0.1:8081/ shows the upcoming notice;
 // during the window every path but /healthz answers 503 with Retry-After
 // (HTML, or JSON with Accept: application/json); then the page is back.
+//
+// The windows live in memory, or with -db postgres://... in a PostgreSQL
+// database that several instances share: each one that starts plans a
+// window, and every instance enforces them all within milliseconds.
+//
+//	go run ./examples/minimal -db postgres://postgres@127.0.0.1:5432/test
 package main
 
 import (
@@ -25,25 +34,40 @@ import (
 
 	"github.com/sysmaint/sysmaint/adapters/memstore"
 	"github.com/sysmaint/sysmaint/adapters/middleware"
+	"github.com/sysmaint/sysmaint/adapters/pgstore"
 	"github.com/sysmaint/sysmaint/maintenance"
 	"github.com/sysmaint/sysmaint/notify"
 )
 
+// defaultAddr is where minimal listens unless -addr says otherwise: not
+// the helpdesk's 8080, so both demos run at once.
+const defaultAddr = "127.0.0.1:8081"
+
 func main() {
-	addr := flag.String("addr", "localhost:8080", "listen address")
+	addr := flag.String("addr", defaultAddr, "listen address")
 	in := flag.Duration("in", time.Minute, "the window starts this long after start-up")
 	dur := flag.Duration("for", 5*time.Minute, "the window lasts this long")
+	db := flag.String("db", "", "a postgres:// URL to share the windows with other instances (default: in memory)")
 	flag.Parse()
-	if err := run(*addr, *in, *dur); err != nil {
+	if err := run(*addr, *in, *dur, *db); err != nil {
 		log.Fatal(err)
 	}
 }
 
-func run(addr string, in, dur time.Duration) error {
+func run(addr string, in, dur time.Duration, db string) error {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 
-	m := maintenance.New(memstore.NewWindowStore(), nil)
+	var store maintenance.Store = memstore.NewWindowStore()
+	if db != "" {
+		pg, err := pgstore.Open(ctx, db, nil)
+		if err != nil {
+			return err
+		}
+		defer pg.Close()
+		store = pg.Windows()
+	}
+	m := maintenance.New(store, nil)
 	start := m.Clock().Now().Add(in)
 	w, err := m.Add(ctx, maintenance.Window{
 		Start: start, Stop: start.Add(dur), Comment: "Demo window", Validity: maintenance.Valid,

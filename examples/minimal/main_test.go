@@ -2,8 +2,14 @@ package main
 
 import (
 	"context"
+	"go/ast"
+	"go/parser"
+	"go/token"
+	"net"
 	"net/http"
 	"net/http/httptest"
+	"path/filepath"
+	"strconv"
 	"testing"
 	"time"
 
@@ -55,4 +61,34 @@ func TestNewHandler(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestDefaultAddr: minimal and the helpdesk demo listen on different
+// ports by default, so a newcomer can run both.
+func TestDefaultAddr(t *testing.T) {
+	file, err := parser.ParseFile(token.NewFileSet(), filepath.Join("..", "helpdesk", "main.go"), nil, 0)
+	require.NoError(t, err)
+	var helpdesk string
+	for _, d := range file.Decls {
+		gd, ok := d.(*ast.GenDecl)
+		if !ok || gd.Tok != token.CONST {
+			continue
+		}
+		for _, spec := range gd.Specs {
+			vs := spec.(*ast.ValueSpec)
+			if len(vs.Names) == 1 && vs.Names[0].Name == "defaultAddr" {
+				lit, ok := vs.Values[0].(*ast.BasicLit)
+				require.True(t, ok, "the helpdesk's defaultAddr is a string literal")
+				helpdesk, err = strconv.Unquote(lit.Value)
+				require.NoError(t, err)
+			}
+		}
+	}
+	require.NotEmpty(t, helpdesk, "examples/helpdesk/main.go declares defaultAddr")
+	_, minimalPort, err := net.SplitHostPort(defaultAddr)
+	require.NoError(t, err)
+	_, helpdeskPort, err := net.SplitHostPort(helpdesk)
+	require.NoError(t, err)
+	assert.NotEqual(t, helpdeskPort, minimalPort)
+	assert.Equal(t, "127.0.0.1:8081", defaultAddr)
 }

@@ -16,14 +16,21 @@ const (
 	msgAdded       = "System Maintenance was added successfully!"
 	msgUpdated     = "System Maintenance was updated successfully!"
 	msgKilled      = "Session has been killed!"
+	msgKillNone    = "No session selected: nothing was killed."
+	msgKillGone    = "That session had already ended: nothing was killed."
 	msgKilledAll   = "All sessions have been killed, except for your own."
 	msgLeadSaved   = "The notice lead time was saved."
 	msgLeadInvalid = "The lead time must be a whole number of minutes from 1 to 99999999."
 )
 
 // overviewTimeLayout is how the overview shows start and stop, in the
-// admin's time zone.
-const overviewTimeLayout = "2006-01-02 15:04:05"
+// admin's time zone, with the zone's abbreviation (or offset) and the
+// milliseconds when there are any: a bound is never shown rounded.
+const overviewTimeLayout = "2006-01-02 15:04:05.999 MST"
+
+// exactTimeLayout is how the edit form spells out a date that has seconds
+// the selects cannot show.
+const exactTimeLayout = "02.01.2006 15:04:05.999 MST"
 
 const adminPath = "/admin/maintenance"
 
@@ -38,6 +45,8 @@ type overviewRow struct {
 
 type overviewPage struct {
 	base
+	// Zone names the time zone of the dates.
+	Zone        string
 	Rows        []overviewRow
 	LeadMinutes string
 	LeadError   string
@@ -57,7 +66,7 @@ func (a *App) renderOverview(w http.ResponseWriter, r *http.Request, status int,
 		return
 	}
 	now := a.clock.Now()
-	p := overviewPage{base: a.baseFor(r, "System Maintenance Management"), Rows: make([]overviewRow, 0, len(ws))}
+	p := overviewPage{base: a.baseFor(r, "System Maintenance Management"), Zone: loc.String(), Rows: make([]overviewRow, 0, len(ws))}
 	for _, win := range ws {
 		p.Rows = append(p.Rows, overviewRow{
 			ID:       win.ID,
@@ -280,12 +289,38 @@ func (a *App) killPost(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	sid := r.PostFormValue("WantSessionID")
-	// A session that is already gone is what the admin wanted.
-	if err := a.sessions.Kill(r.Context(), sid); err != nil && !errors.Is(err, session.ErrNotFound) {
+	if sid == "" {
+		a.renderEdit(w, r, http.StatusBadRequest, id, msgKillNone)
+		return
+	}
+	err := a.sessions.Kill(r.Context(), sid)
+	if errors.Is(err, session.ErrNotFound) {
+		a.renderEdit(w, r, http.StatusNotFound, id, msgKillGone)
+		return
+	}
+	if err != nil {
 		a.serverError(w, r, err)
 		return
 	}
+	c, _ := fromContext(r.Context())
+	a.log.Info("helpdesk: session killed", "by", c.user.Login, "own", sid == c.session.ID)
 	http.Redirect(w, r, windowPath(id)+"?Kill=1", http.StatusSeeOther)
+}
+
+// renderEdit shows the edit screen of window id as stored, with msg as its
+// error, answered with status.
+func (a *App) renderEdit(w http.ResponseWriter, r *http.Request, status int, id int64, msg string) {
+	win, err := a.windows.Get(r.Context(), id)
+	if errors.Is(err, maintenance.ErrNotFound) {
+		a.renderStatus(w, r, http.StatusNotFound, "No such system maintenance.")
+		return
+	}
+	if err != nil {
+		a.serverError(w, r, err)
+		return
+	}
+	c, _ := fromContext(r.Context())
+	a.renderForm(w, r, status, id, FormatWindowForm(win, a.userLocation(c.user)), FormErrors{Message: msg})
 }
 
 // killAllPost ends every session except the admin's own, which comes from
@@ -328,12 +363,21 @@ type datePart struct {
 	Options   []option
 }
 
-// dateSel is the five selects of StartDate or StopDate.
+// dateSel is the five selects of StartDate or StopDate, and its hidden
+// exact instant.
 type dateSel struct {
 	Name  string
 	Label string
 	Parts []datePart
 	Error string
+	// Exact is the hidden <Date>Exact field, as posted or formatted.
+	Exact string
+	// Zone is the abbreviation (or offset) of the admin's zone at the
+	// selected date; empty when the selects do not name one instant.
+	Zone string
+	// Hint spells out the exact instant when it has seconds or
+	// milliseconds that the selects cannot show.
+	Hint string
 }
 
 type sessionRow struct {
@@ -349,6 +393,8 @@ type sessionsSection struct {
 
 type formPage struct {
 	base
+	// Zone names the time zone of the dates.
+	Zone    string
 	New     bool
 	ID      int64
 	Heading string
@@ -380,8 +426,11 @@ func (a *App) renderForm(w http.ResponseWriter, r *http.Request, status int, id 
 		p.Errors = append(p.Errors, errs.Message)
 	}
 	now := a.clock.Now()
-	p.Start = dateSelect(FormStartDate, "Start date", f, now, errs.Fields[FormStartDate])
-	p.Stop = dateSelect(FormStopDate, "Stop date", f, now, errs.Fields[FormStopDate])
+	c, _ := fromContext(r.Context())
+	loc := a.userLocation(c.user)
+	p.Zone = loc.String()
+	p.Start = dateSelect(FormStartDate, "Start date", f, now, loc, errs.Fields[FormStartDate])
+	p.Stop = dateSelect(FormStopDate, "Stop date", f, now, loc, errs.Fields[FormStopDate])
 	for _, v := range maintenance.Validities {
 		val := strconv.Itoa(int(v))
 		p.Validities = append(p.Validities, option{Value: val, Label: v.String(), Selected: f.Get(FormValidID) == val})
@@ -430,9 +479,21 @@ func (a *App) sessionsSection(r *http.Request) (*sessionsSection, error) {
 
 // dateSelect builds the five selects of the date name from the values of
 // f, which may be anything a client posted: values that are not an option
-// select nothing.
-func dateSelect(name, label string, f url.Values, now time.Time, errMsg string) dateSel {
+// select nothing. It labels the date with the abbreviation of loc at that
+// date, and spells out an exact instant that the selects cannot show.
+func dateSelect(name, label string, f url.Values, now time.Time, loc *time.Location, errMsg string) dateSel {
 	d := dateSel{Name: name, Label: label, Error: errMsg}
+	if ex := f.Get(name + exactSuffix); len(ex) <= maxExactLen {
+		d.Exact = ex
+	}
+	var probe FormErrors
+	if t, ok := parseFormDate(f, name, loc, &probe); ok {
+		l := t.In(loc)
+		d.Zone = l.Format("MST")
+		if l.Second() != 0 || l.Nanosecond() != 0 {
+			d.Hint = "Exactly " + l.Format(exactTimeLayout) + ": kept while the date above is unchanged."
+		}
+	}
 	num := func(lo, hi int, part string, width int) []option {
 		sel, ok := parseDigits(f.Get(name + part))
 		out := make([]option, 0, hi-lo+1)

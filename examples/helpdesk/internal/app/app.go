@@ -38,9 +38,12 @@
 // # Time
 //
 // Time comes from Config.Clock. Every user has a time zone: the admin screens
-// show and parse dates in it ([ParseWindowForm]), so opening and saving a
-// window never moves it, and a local time that a daylight-saving change skips
-// or repeats is refused with a field error instead of being shifted.
+// show and parse dates in it ([ParseWindowForm]), label every date with it,
+// and carry each date's exact instant in the form, so opening and saving a
+// window never moves it, not even one written elsewhere at a second or a
+// millisecond the selects cannot show. A local time that a daylight-saving
+// change skips or repeats is refused with a field error instead of being
+// shifted.
 //
 // # Security
 //
@@ -52,6 +55,35 @@
 // the server stores only a hash of it as the session ID, so the IDs shown on
 // the admin screen cannot be replayed as cookies. Passwords are hashed with
 // PBKDF2-SHA-256.
+//
+// Every request body is capped at 64 KiB, and every form is parsed once,
+// before any handler runs: a larger body is answered 413, a malformed form
+// 400. The User-Agent a session keeps is cut to 512 bytes.
+//
+// # Logins and sessions
+//
+// Failed logins are throttled per user name (5, then one a minute) and per
+// client address (20, then one every 6 seconds); an attempt over either
+// limit is answered 429 with Retry-After before its password is checked,
+// even a right one. At most half of GOMAXPROCS password hashes run at once,
+// and a few logins wait for one; beyond that a login is answered 503. The
+// throttle remembers at most 10 000 user names and 10 000 addresses. See
+// [LoginLimits] for the defaults and how to change them.
+//
+// A session ends after 30 minutes without a request and 12 hours after its
+// login ([Config.IdleTimeout], [Config.SessionLifetime]): its next request
+// finds it deleted and goes to the login page.
+//
+// # Behind a proxy
+//
+// The client's address is the peer of the connection, and the session
+// cookie is Secure only when the request came over TLS to the app itself.
+// Behind a reverse proxy that terminates TLS, set [Config.SecureCookies]
+// (the -secure-cookies flag), and list the proxy in [Config.TrustedProxies]
+// (-trusted-proxies): then, and only for requests from those addresses,
+// X-Forwarded-For names the client (for the login throttle and the session
+// list) and X-Forwarded-Proto: https makes the cookie Secure. Forwarding
+// headers from anyone else are ignored: any client can send them.
 package app
 
 import (
@@ -63,6 +95,8 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"net/netip"
+	"slices"
 	"sync"
 	"time"
 	_ "time/tzdata" // the demo needs nothing installed, not even zoneinfo
@@ -79,9 +113,10 @@ import (
 // Config configures an App. DB is required; every other zero field means
 // the default.
 type Config struct {
-	// DB is the SQLite file holding the windows, the sessions and the
-	// helpdesk's users. Required.
-	DB *sqlstore.DB
+	// DB holds the windows, the sessions and the helpdesk's users: a
+	// SQLite file or a PostgreSQL schema (see SQLite and Postgres).
+	// Required.
+	DB Database
 	// Clock is the source of time. Default: the real clock. Tests pass a
 	// *clock.Mock.
 	Clock clock.Clock
@@ -100,18 +135,63 @@ type Config struct {
 	// Logger receives the app's and the Manager's logs. Default:
 	// slog.Default().
 	Logger *slog.Logger
+
+	// IdleTimeout ends a session that has made no request for this long:
+	// its next request finds it deleted and goes to the login page. A
+	// session records its requests at most once a minute (or twice per
+	// IdleTimeout, when that is shorter), so it may end up to that much
+	// before IdleTimeout has passed since its very last request. Default:
+	// DefaultIdleTimeout (30 minutes).
+	IdleTimeout time.Duration
+	// SessionLifetime ends a session this long after its login, however
+	// busy it is. Default: DefaultSessionLifetime (12 hours).
+	SessionLifetime time.Duration
+	// Logins throttles failed logins and bounds the password hashing;
+	// every zero field is a default (see LoginLimits).
+	Logins LoginLimits
+	// SecureCookies marks the session cookie Secure on every answer, so
+	// browsers send it over HTTPS only. Set it when the helpdesk is served
+	// over HTTPS through a proxy that terminates TLS. Default: false: the
+	// cookie is Secure when the request came over TLS to the app itself,
+	// or through a trusted proxy that says X-Forwarded-Proto: https.
+	SecureCookies bool
+	// TrustedProxies are the addresses of the reverse proxies in front of
+	// the app. A request from one of them is taken to come from the
+	// address it names in X-Forwarded-For (the right-most one that is not
+	// itself a trusted proxy), and its X-Forwarded-Proto is believed.
+	// Default: none: the client is the peer of the connection
+	// (Request.RemoteAddr) and forwarding headers are ignored, because any
+	// client can send them.
+	TrustedProxies []netip.Prefix
 }
+
+// The defaults of Config.IdleTimeout and Config.SessionLifetime.
+const (
+	DefaultIdleTimeout     = 30 * time.Minute
+	DefaultSessionLifetime = 12 * time.Hour
+)
 
 // App is the helpdesk. Build it with New, serve App.Handler, and run
 // App.Manager's Run loop next to the server.
 type App struct {
-	db         *sqlstore.DB
+	db         Database
 	clock      clock.Clock
 	log        *slog.Logger
 	iterations int
 	dummyHash  string
 	// endSessions is Config.EndSessions.
 	endSessions bool
+	// idle and lifetime bound a session's life (Config.IdleTimeout and
+	// Config.SessionLifetime).
+	idle, lifetime time.Duration
+	// secureCookies and proxies are Config.SecureCookies and
+	// Config.TrustedProxies.
+	secureCookies bool
+	proxies       []netip.Prefix
+	// throttle counts failed logins; hashing bounds the password hashes
+	// that run at once.
+	throttle *throttle
+	hashing  *hashSlots
 
 	windows  *maintenance.Manager
 	sessions *session.Manager
@@ -125,8 +205,8 @@ type App struct {
 // are missing, applies a lead time saved earlier on the admin screen, and
 // loads the maintenance schedule. It starts no goroutine.
 func New(cfg Config) (*App, error) {
-	if cfg.DB == nil {
-		return nil, errors.New("helpdesk: Config.DB is required")
+	if err := cfg.DB.validate(); err != nil {
+		return nil, err
 	}
 	a := &App{db: cfg.DB, clock: cfg.Clock, log: cfg.Logger, iterations: cfg.PasswordIterations}
 	if a.clock == nil {
@@ -139,8 +219,8 @@ func New(cfg Config) (*App, error) {
 		a.iterations = DefaultPasswordIterations
 	}
 	ctx := context.Background()
-	if _, err := a.db.SQL().ExecContext(ctx, usersSchema); err != nil {
-		return nil, fmt.Errorf("helpdesk: create tables: %w", err)
+	if err := a.createTables(ctx); err != nil {
+		return nil, err
 	}
 	dummy, err := hashPassword(rand.Text(), a.iterations)
 	if err != nil {
@@ -154,19 +234,31 @@ func New(cfg Config) (*App, error) {
 	} else if ok {
 		lead = saved
 	}
-	a.windows = maintenance.New(a.db.Windows(), &maintenance.Options{
+	a.windows = maintenance.New(a.db.Windows, &maintenance.Options{
 		Clock: a.clock, Lead: lead, Logger: a.log,
 	})
 	if err := a.windows.Refresh(ctx); err != nil {
 		return nil, err
 	}
-	a.sessions = session.New(a.db.Sessions(), &session.Options{Clock: a.clock})
+	a.sessions = session.New(a.db.Sessions, &session.Options{Clock: a.clock})
 	a.texts = notify.New(nil)
 	a.pages, err = parsePages()
 	if err != nil {
 		return nil, err
 	}
 	a.endSessions = cfg.EndSessions
+	a.idle, a.lifetime = cfg.IdleTimeout, cfg.SessionLifetime
+	if a.idle <= 0 {
+		a.idle = DefaultIdleTimeout
+	}
+	if a.lifetime <= 0 {
+		a.lifetime = DefaultSessionLifetime
+	}
+	a.secureCookies = cfg.SecureCookies
+	a.proxies = slices.Clone(cfg.TrustedProxies)
+	limits := cfg.Logins.withDefaults()
+	a.throttle = newThrottle(limits)
+	a.hashing = newHashSlots(limits.Hashing, limits.Waiting)
 	return a, nil
 }
 
@@ -184,14 +276,17 @@ func (a *App) Handler() http.Handler {
 
 	// Anonymous: health, static files, login screens.
 	mux.HandleFunc("GET /healthz", a.healthz)
-	mux.Handle("GET /static/", http.StripPrefix("/static/", staticHandler()))
+	mux.Handle("GET /static/", http.StripPrefix("/static/", a.staticHandler()))
 	for _, kind := range []session.Kind{session.Agent, session.Customer} {
 		path := loginPath(kind)
 		mux.HandleFunc("GET "+path, a.loginForm(kind))
-		// The gate applies the maintenance rule after the credentials are
-		// checked and before loginPost creates the session.
+		// The throttle refuses an attempt over the failed-login limits
+		// before any password is hashed; the gate applies the maintenance
+		// rule after the credentials are checked and before loginPost
+		// creates the session. The password is hashed once, by whichever
+		// of the two asks first (checkCredentials).
 		gate := middleware.LoginGate(a.windows, a.texts, a.identify(kind), a.refuse(kind))
-		mux.Handle("POST "+path, withAttempt(gate(a.loginPost(kind))))
+		mux.Handle("POST "+path, a.loginAttempt(kind, gate(a.loginPost(kind))))
 	}
 
 	// Logged in. Every page gets the banner, and, when configured,
@@ -229,7 +324,7 @@ func (a *App) Handler() http.Handler {
 	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		a.renderStatus(w, r, http.StatusForbidden, "Cross-origin request refused.")
 	}))
-	return securityHeaders(cop.Handler(mux))
+	return securityHeaders(cop.Handler(a.readForm(mux)))
 }
 
 // maintenanceMiddleware puts the maintenance notice for the logged-in
@@ -257,8 +352,9 @@ func (a *App) maintenanceMiddleware() func(http.Handler) http.Handler {
 
 // healthz answers 200 "ok" while the schedule is loaded, its last refresh
 // succeeded, no write of a window is failing and the database takes writes
-// (sqlstore.DB.Check: the file is still at its path and, after a failed
-// write, a probe write succeeds), and 503 with the reason otherwise. It
+// (Database.Check; for SQLite: the file is still at its path and, after a
+// failed write, a probe write succeeds), and 503 with the reason
+// otherwise. It
 // heals by itself: the Manager's Run loop and each call of healthz look
 // again.
 func (a *App) healthz(w http.ResponseWriter, r *http.Request) {
@@ -283,6 +379,9 @@ func (a *App) unhealthy(ctx context.Context) string {
 	case h.WriteErr != nil:
 		return "window writes failing"
 	}
+	if a.db.Check == nil {
+		return ""
+	}
 	err := a.db.Check(ctx)
 	switch {
 	case err == nil:
@@ -295,12 +394,9 @@ func (a *App) unhealthy(ctx context.Context) string {
 	return "database writes failing"
 }
 
-// maxBody limits request bodies.
-const maxBody = 64 << 10
-
-// securityHeaders sets headers every answer gets (a strict content
-// security policy: scripts and styles from /static only, no framing; no
-// MIME sniffing) and limits the size of request bodies.
+// securityHeaders sets headers every answer gets: a strict content
+// security policy (scripts and styles from /static only, no framing) and
+// no MIME sniffing.
 func securityHeaders(h http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		hd := w.Header()
@@ -310,8 +406,6 @@ func securityHeaders(h http.Handler) http.Handler {
 		hd.Set("X-Content-Type-Options", "nosniff")
 		hd.Set("X-Frame-Options", "DENY")
 		hd.Set("Referrer-Policy", "same-origin")
-		// No form here needs more than a few kilobytes.
-		r.Body = http.MaxBytesReader(w, r.Body, maxBody)
 		h.ServeHTTP(w, r)
 	})
 }

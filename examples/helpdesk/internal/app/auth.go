@@ -6,6 +6,7 @@ import (
 	"crypto/subtle"
 	"errors"
 	"net/http"
+	"strconv"
 	"time"
 
 	"github.com/sysmaint/sysmaint/adapters/middleware"
@@ -23,13 +24,22 @@ const tokenField = "ChallengeToken"
 
 // touchEvery is how stale a session's LastRequestAt may get before a
 // request records itself (one write per minute per session, not per
-// request).
+// request), or half the idle timeout when that is shorter.
 const touchEvery = time.Minute
 
 // The texts of the login screens.
 const (
-	msgLoginFailed = "Login failed! Your user name or password was entered incorrectly."
+	msgLoginFailed    = "Login failed! Your user name or password was entered incorrectly."
+	msgLoginThrottled = "Too many failed logins. Please wait a little and try again."
+	msgLoginBusy      = "The server is busy. Please try again in a moment."
 )
+
+// maxLoginKey bounds the user name the throttle remembers, in bytes: no
+// real login is longer, and an attacker's long names cost no more memory.
+const maxLoginKey = 256
+
+// errBusy means no password hashing slot was free (LoginLimits.Hashing).
+var errBusy = errors.New("helpdesk: too many logins at once")
 
 // current is the logged-in user of a request, put into its context by
 // requireUser.
@@ -63,8 +73,9 @@ func homePath(k session.Kind) string {
 }
 
 // lookup finds the session of r and its user. ok is false for a request
-// without a cookie, with a cookie whose session was killed, or whose user
-// is gone; err is set for store failures only.
+// without a cookie, with a cookie whose session was killed or has expired
+// (Config.IdleTimeout, Config.SessionLifetime: it is deleted now), or whose
+// user is gone; err is set for store failures only.
 func (a *App) lookup(r *http.Request) (*current, bool, error) {
 	ck, err := r.Cookie(cookieName)
 	if err != nil || ck.Value == "" {
@@ -78,6 +89,14 @@ func (a *App) lookup(r *http.Request) (*current, bool, error) {
 	if err != nil {
 		return nil, false, err
 	}
+	now := a.clock.Now()
+	if why := a.expired(s, now); why != "" {
+		if err := a.sessions.Kill(ctx, s.ID); err != nil && !errors.Is(err, session.ErrNotFound) {
+			return nil, false, err
+		}
+		a.log.Info("helpdesk: session expired", "login", s.UserLogin, "why", why)
+		return nil, false, nil
+	}
 	u, err := a.user(ctx, s.UserLogin)
 	if errors.Is(err, errNoUser) {
 		_ = a.sessions.Kill(ctx, s.ID)
@@ -86,12 +105,25 @@ func (a *App) lookup(r *http.Request) (*current, bool, error) {
 	if err != nil {
 		return nil, false, err
 	}
-	if now := a.clock.Now(); now.Sub(s.LastRequestAt) >= touchEvery {
+	if now.Sub(s.LastRequestAt) >= min(touchEvery, a.idle/2) {
 		if err := a.sessions.Touch(ctx, s.ID); err != nil && !errors.Is(err, session.ErrNotFound) {
 			a.log.Warn("helpdesk: touch session", "err", err)
 		}
 	}
 	return &current{user: u, session: s, token: ck.Value, csrf: challengeToken(ck.Value)}, true, nil
+}
+
+// expired says why s has ended by now ("idle" or "lifetime"), or "" when
+// it has not.
+func (a *App) expired(s session.Session, now time.Time) string {
+	switch {
+	case now.Sub(s.CreatedAt) >= a.lifetime:
+		return "lifetime"
+	case now.Sub(s.LastRequestAt) >= a.idle:
+		return "idle"
+	default:
+		return ""
+	}
 }
 
 // requireUser lets through requests of a logged-in user of the given kind
@@ -128,7 +160,7 @@ func (a *App) withUser(allow func(*current, http.ResponseWriter, *http.Request) 
 		}
 		safe := r.Method == http.MethodGet || r.Method == http.MethodHead
 		if !ok {
-			clearCookie(w, r)
+			a.clearCookie(w, r)
 			if safe {
 				http.Redirect(w, r, loginPath(kind), http.StatusSeeOther)
 				return
@@ -184,7 +216,7 @@ func (a *App) endSessionsOptions() *middleware.EndSessionsOptions {
 				a.serverError(w, r, err)
 				return
 			}
-			clearCookie(w, r)
+			a.clearCookie(w, r)
 			http.Redirect(w, r, loginPath(s.Kind), http.StatusSeeOther)
 		},
 	}
@@ -192,7 +224,7 @@ func (a *App) endSessionsOptions() *middleware.EndSessionsOptions {
 
 // attempt remembers the outcome of checking a login's credentials, so the
 // login handler does not hash the password a second time after the gate's
-// IdentifyFunc did.
+// IdentifyFunc did, and the throttle learns whether the attempt failed.
 type attempt struct {
 	done bool
 	user User
@@ -201,20 +233,48 @@ type attempt struct {
 
 type attemptKey struct{}
 
-// withAttempt gives the request a place for the credential check.
-func withAttempt(h http.Handler) http.Handler {
+// loginAttempt runs in front of the login gate and the login handler. An
+// attempt over the failed-login limits (Config.Logins) is answered 429 Too
+// Many Requests with Retry-After and the login page, before anything else
+// happens: no password is hashed, whether it is right or not. Otherwise it
+// gives the request a place for the credential check, calls h, and counts a
+// failed check against the user name and the client's address.
+func (a *App) loginAttempt(kind session.Kind, h http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		h.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), attemptKey{}, &attempt{})))
+		login := r.PostFormValue("User")
+		addr := a.client(r)
+		tk, wait := a.throttle.admit(a.clock.Now(), clip(login, maxLoginKey), addressKey(addr))
+		if tk == nil {
+			secs := int64((wait + time.Second - 1) / time.Second)
+			a.log.Warn("helpdesk: login throttled", "login", clip(login, 64), "client", addr, "retry_after_s", secs)
+			w.Header().Set("Retry-After", strconv.FormatInt(secs, 10))
+			a.renderLogin(w, r, kind, http.StatusTooManyRequests, login, msgLoginThrottled)
+			return
+		}
+		at := &attempt{}
+		defer func() {
+			tk.done(a.clock.Now(), at.done && errors.Is(at.err, errNoUser))
+		}()
+		h.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), attemptKey{}, at)))
 	})
 }
 
-// checkCredentials checks the posted User and Password once per request.
+// checkCredentials checks the posted User and Password once per request,
+// holding one of the hashing slots (LoginLimits.Hashing) while it does; it
+// returns errBusy when it gets none.
 func (a *App) checkCredentials(r *http.Request, kind session.Kind) (User, error) {
 	at, _ := r.Context().Value(attemptKey{}).(*attempt)
 	if at != nil && at.done {
 		return at.user, at.err
 	}
-	u, err := a.authenticate(r.Context(), kind, r.PostFormValue("User"), r.PostFormValue("Password"))
+	var u User
+	var err error
+	if a.hashing.acquire(r.Context()) {
+		u, err = a.authenticate(r.Context(), kind, r.PostFormValue("User"), r.PostFormValue("Password"))
+		a.hashing.release()
+	} else {
+		err = errBusy
+	}
 	if at != nil {
 		*at = attempt{done: true, user: u, err: err}
 	}
@@ -262,12 +322,17 @@ func (a *App) loginForm(kind session.Kind) http.HandlerFunc {
 func (a *App) loginPost(kind session.Kind) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		u, err := a.checkCredentials(r, kind)
-		if errors.Is(err, errNoUser) {
-			a.log.Info("helpdesk: login failed", "login", r.PostFormValue("User"), "kind", kind)
+		switch {
+		case errors.Is(err, errNoUser):
+			a.log.Info("helpdesk: login failed", "login", clip(r.PostFormValue("User"), 64), "kind", kind)
 			a.renderLogin(w, r, kind, http.StatusUnauthorized, r.PostFormValue("User"), msgLoginFailed)
 			return
-		}
-		if err != nil {
+		case errors.Is(err, errBusy):
+			a.log.Warn("helpdesk: login refused, no hashing slot free", "login", clip(r.PostFormValue("User"), 64))
+			w.Header().Set("Retry-After", "1")
+			a.renderLogin(w, r, kind, http.StatusServiceUnavailable, r.PostFormValue("User"), msgLoginBusy)
+			return
+		case err != nil:
 			a.serverError(w, r, err)
 			return
 		}
@@ -284,8 +349,8 @@ func (a *App) loginPost(kind session.Kind) http.Handler {
 			UserLogin:    u.Login,
 			UserFullName: u.FullName,
 			Admin:        u.MaintenanceAdmin(),
-			RemoteAddr:   r.RemoteAddr,
-			UserAgent:    r.UserAgent(),
+			RemoteAddr:   a.clientString(r),
+			UserAgent:    clip(r.UserAgent(), maxUserAgent),
 		})
 		if err != nil {
 			a.serverError(w, r, err)
@@ -293,7 +358,7 @@ func (a *App) loginPost(kind session.Kind) http.Handler {
 		}
 		http.SetCookie(w, &http.Cookie{
 			Name: cookieName, Value: token, Path: "/",
-			HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: r.TLS != nil,
+			HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: a.secure(r),
 		})
 		a.log.Info("helpdesk: logged in", "login", u.Login, "kind", u.Kind)
 		http.Redirect(w, r, homePath(u.Kind), http.StatusSeeOther)
@@ -307,16 +372,26 @@ func (a *App) logout(w http.ResponseWriter, r *http.Request) {
 		a.serverError(w, r, err)
 		return
 	}
-	clearCookie(w, r)
+	a.clearCookie(w, r)
 	http.Redirect(w, r, loginPath(c.user.Kind), http.StatusSeeOther)
 }
 
-func clearCookie(w http.ResponseWriter, r *http.Request) {
+// clearCookie deletes the session cookie, if r has one.
+func (a *App) clearCookie(w http.ResponseWriter, r *http.Request) {
 	if _, err := r.Cookie(cookieName); err != nil {
 		return
 	}
 	http.SetCookie(w, &http.Cookie{
 		Name: cookieName, Value: "", Path: "/", MaxAge: -1,
-		HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: r.TLS != nil,
+		HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: a.secure(r),
 	})
+}
+
+// clientString is the client's address as a session records it: the
+// address a.client finds, or r.RemoteAddr (bounded) when it finds none.
+func (a *App) clientString(r *http.Request) string {
+	if addr := a.client(r); addr.IsValid() {
+		return addr.String()
+	}
+	return clip(r.RemoteAddr, 64)
 }

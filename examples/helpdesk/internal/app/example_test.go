@@ -33,7 +33,7 @@ func Example() {
 
 	mock := clock.NewMock()
 	mock.Set(time.Date(2026, 11, 24, 10, 0, 0, 0, time.UTC))
-	a, err := app.New(app.Config{DB: db, Clock: mock, PasswordIterations: 1000})
+	a, err := app.New(app.Config{DB: app.SQLite(db), Clock: mock, PasswordIterations: 1000})
 	if err != nil {
 		panic(err)
 	}

@@ -14,7 +14,8 @@ import (
 
 // The names of the window form's fields, as the form posts them and as
 // FormErrors.Fields keys them. Each date is posted as five selects named
-// <Date>Day, <Date>Month, <Date>Year, <Date>Hour and <Date>Minute.
+// <Date>Day, <Date>Month, <Date>Year, <Date>Hour and <Date>Minute, and a
+// hidden field <Date>Exact (see ParseWindowForm).
 const (
 	FormStartDate        = "StartDate"
 	FormStopDate         = "StopDate"
@@ -28,6 +29,14 @@ const (
 
 // dateParts are the suffixes of a date's five selects, in display order.
 var dateParts = []string{"Day", "Month", "Year", "Hour", "Minute"}
+
+// exactSuffix names a date's hidden field that carries its exact instant,
+// in RFC 3339 (UTC, with the fraction of a second when there is one).
+const exactSuffix = "Exact"
+
+// maxExactLen bounds the <Date>Exact field: RFC 3339 with nanoseconds and
+// an offset is 35 bytes.
+const maxExactLen = 40
 
 // The messages of the window form (Znuny's, with its "less then" fixed).
 const (
@@ -73,6 +82,15 @@ const (
 // carries the posted Version (0 when absent or malformed, which an update
 // refuses as stale). Local times that do not exist or that are ambiguous in
 // loc (daylight-saving changes) are field errors: they are never shifted.
+//
+// The selects show a date to the minute. A window written elsewhere (the
+// API, another tool) may start or stop at any millisecond, or at a local
+// time that occurs twice; FormatWindowForm puts its exact instant in the
+// hidden <Date>Exact field, and as long as the selects still show the
+// minute of that instant in loc, the instant is kept as it is. Opening and
+// saving a form therefore never moves a window. Once the selects name
+// another minute, the date is that minute, at second zero. An exact instant
+// outside the selected minute, or one that does not parse, is ignored.
 //
 // Line breaks in the messages are normalized to "\n" (browsers post
 // textareas with "\r\n"), and the comment is trimmed; lengths are counted
@@ -139,7 +157,8 @@ func parseMessage(f url.Values, field string, errs *FormErrors) string {
 }
 
 // parseFormDate reads the five selects of the date named name as a wall-clock
-// time in loc, at minute precision, and returns it in UTC.
+// time in loc, at minute precision, or the exact instant of its hidden
+// field when that falls in the selected minute, and returns it in UTC.
 func parseFormDate(f url.Values, name string, loc *time.Location, errs *FormErrors) (time.Time, bool) {
 	var n [5]int
 	for i, part := range dateParts {
@@ -156,9 +175,29 @@ func parseFormDate(f url.Values, name string, loc *time.Location, errs *FormErro
 		errs.add(name, MsgDateInvalid)
 		return time.Time{}, false
 	}
+	if t, ok := exactInstant(f.Get(name+exactSuffix), loc, year, time.Month(month), day, hour, minute); ok {
+		return t, true
+	}
 	t, msg := localTime(year, time.Month(month), day, hour, minute, loc)
 	if msg != "" {
 		errs.add(name, msg)
+		return time.Time{}, false
+	}
+	return t.UTC(), true
+}
+
+// exactInstant parses s, a date's hidden exact instant, and returns it in
+// UTC when its wall clock in loc falls in the given minute.
+func exactInstant(s string, loc *time.Location, year int, month time.Month, day, hour, minute int) (time.Time, bool) {
+	if s == "" || len(s) > maxExactLen {
+		return time.Time{}, false
+	}
+	t, err := time.Parse(time.RFC3339Nano, s)
+	if err != nil {
+		return time.Time{}, false
+	}
+	l := t.In(loc)
+	if l.Year() != year || l.Month() != month || l.Day() != day || l.Hour() != hour || l.Minute() != minute {
 		return time.Time{}, false
 	}
 	return t.UTC(), true
@@ -200,7 +239,8 @@ func localTime(year int, month time.Month, day, hour, minute int, loc *time.Loca
 }
 
 // FormatWindowForm returns the form values that show w, with its dates in
-// loc: the inverse of ParseWindowForm for a window at minute precision.
+// loc, and their exact instants in the hidden <Date>Exact fields: the
+// inverse of ParseWindowForm.
 func FormatWindowForm(w maintenance.Window, loc *time.Location) url.Values {
 	f := url.Values{}
 	setFormDate(f, FormStartDate, w.Start.In(loc))
@@ -224,6 +264,7 @@ func setFormDate(f url.Values, name string, t time.Time) {
 	f.Set(name+"Year", strconv.Itoa(t.Year()))
 	f.Set(name+"Hour", pad2(t.Hour()))
 	f.Set(name+"Minute", pad2(t.Minute()))
+	f.Set(name+exactSuffix, t.UTC().Format(time.RFC3339Nano))
 }
 
 func pad2(n int) string {

@@ -2,6 +2,7 @@ package app_test
 
 import (
 	"net/url"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -206,8 +207,10 @@ func TestFormatWindowForm(t *testing.T) {
 var fuzzZones = []string{"UTC", "Europe/Berlin", "America/New_York", "Australia/Lord_Howe", "Asia/Kathmandu"}
 
 // FuzzParseWindowForm checks that parsing never panics, that every window
-// it accepts passes Validate, and that formatting an accepted window and
-// parsing it again gives the same window.
+// it accepts passes Validate, that its dates are the minutes the selects
+// show in the zone (at second zero unless the hidden exact instant is
+// taken), and that formatting an accepted window and parsing it again gives
+// the same window.
 func FuzzParseWindowForm(f *testing.F) {
 	locs := make([]*time.Location, len(fuzzZones))
 	for i, z := range fuzzZones {
@@ -217,17 +220,21 @@ func FuzzParseWindowForm(f *testing.F) {
 		}
 		locs[i] = l
 	}
-	f.Add("24", "11", "2026", "12", "00", "24", "11", "2026", "13", "00", "Database upgrade", "back soon", "upgrading", "1", "1", uint8(0))
-	f.Add("29", "03", "2026", "02", "30", "29", "03", "2026", "04", "00", "gap", "", "", "", "2", uint8(1))
-	f.Add("25", "10", "2026", "01", "59", "25", "10", "2026", "03", "00", " x ", "a\r\nb", "", "on", "3", uint8(1))
-	f.Add("30", "02", "2026", "xx", "", "1", "1", "1970", "0", "0", "", strings.Repeat("é", 251), "<script>", "", "4", uint8(2))
-	f.Add("04", "10", "2026", "02", "15", "05", "04", "2027", "01", "45", "lord howe", "", "", "1", "1", uint8(3))
-	f.Add("31", "12", "9999", "23", "59", "1", "1", "1970", "00", "00", "edge", "", "", "1", "1", uint8(4))
-	f.Fuzz(func(t *testing.T, sd, smo, sy, sh, smi, ed, emo, ey, eh, emi, comment, login, notify, show, valid string, zone uint8) {
+	f.Add("24", "11", "2026", "12", "00", "24", "11", "2026", "13", "00", "", "", "Database upgrade", "back soon", "upgrading", "1", "1", uint8(0))
+	f.Add("29", "03", "2026", "02", "30", "29", "03", "2026", "04", "00", "", "", "gap", "", "", "", "2", uint8(1))
+	f.Add("25", "10", "2026", "01", "59", "25", "10", "2026", "03", "00", "", "", " x ", "a\r\nb", "", "on", "3", uint8(1))
+	f.Add("30", "02", "2026", "xx", "", "1", "1", "1970", "0", "0", "", "", "", strings.Repeat("é", 251), "<script>", "", "4", uint8(2))
+	f.Add("04", "10", "2026", "02", "15", "05", "04", "2027", "01", "45", "", "", "lord howe", "", "", "1", "1", uint8(3))
+	f.Add("31", "12", "9999", "23", "59", "1", "1", "1970", "00", "00", "", "", "edge", "", "", "1", "1", uint8(4))
+	f.Add("24", "11", "2026", "12", "00", "24", "11", "2026", "13", "00", "2026-11-24T12:00:30Z", "2026-11-24T13:00:59.999Z", "seconds", "", "", "1", "1", uint8(0))
+	f.Add("25", "10", "2026", "02", "30", "25", "10", "2026", "02", "30", "2026-10-25T00:30:00Z", "2026-10-25T01:30:00Z", "twice", "", "", "1", "1", uint8(1))
+	f.Add("24", "11", "2026", "12", "00", "24", "11", "2026", "13", "00", "2026-11-24T12:00:30+99:00", "2026-11-24T12:00:30Z", "bad", "", "", "1", "1", uint8(2))
+	f.Fuzz(func(t *testing.T, sd, smo, sy, sh, smi, ed, emo, ey, eh, emi, sx, ex, comment, login, notify, show, valid string, zone uint8) {
 		loc := locs[int(zone)%len(locs)]
 		form := url.Values{
 			"StartDateDay": {sd}, "StartDateMonth": {smo}, "StartDateYear": {sy}, "StartDateHour": {sh}, "StartDateMinute": {smi},
 			"StopDateDay": {ed}, "StopDateMonth": {emo}, "StopDateYear": {ey}, "StopDateHour": {eh}, "StopDateMinute": {emi},
+			"StartDateExact": {sx}, "StopDateExact": {ex},
 			"Comment": {comment}, "LoginMessage": {login}, "NotifyMessage": {notify}, "ValidID": {valid},
 		}
 		if show != "" {
@@ -249,8 +256,21 @@ func FuzzParseWindowForm(f *testing.F) {
 		if w.Start.Location() != time.UTC || w.Stop.Location() != time.UTC {
 			t.Fatalf("instants not in UTC: %+v", w)
 		}
-		if w.Start.Second() != 0 || w.Start.Nanosecond() != 0 || w.Stop.Second() != 0 || w.Stop.Nanosecond() != 0 {
-			t.Fatalf("instants not at minute precision: %+v", w)
+		for _, d := range []struct {
+			at                time.Time
+			exact             string
+			day, mo, y, h, mi string
+		}{{w.Start, sx, sd, smo, sy, sh, smi}, {w.Stop, ex, ed, emo, ey, eh, emi}} {
+			l := d.at.In(loc)
+			shown := [5]int{l.Day(), int(l.Month()), l.Year(), l.Hour(), l.Minute()}
+			for i, s := range []string{d.day, d.mo, d.y, d.h, d.mi} {
+				if n, _ := strconv.Atoi(s); n != shown[i] {
+					t.Fatalf("%v is not the minute the selects show (%s.%s.%s %s:%s) in %v", d.at, d.day, d.mo, d.y, d.h, d.mi, loc)
+				}
+			}
+			if d.exact == "" && (d.at.Second() != 0 || d.at.Nanosecond() != 0) {
+				t.Fatalf("%v not at minute precision without an exact instant", d.at)
+			}
 		}
 		again, errs := app.ParseWindowForm(app.FormatWindowForm(w, loc), loc)
 		if !errs.OK() {
@@ -258,6 +278,42 @@ func FuzzParseWindowForm(f *testing.F) {
 		}
 		if again != w {
 			t.Fatalf("round trip changed the window:\n got %+v\nwant %+v", again, w)
+		}
+	})
+}
+
+// FuzzFormatWindowForm checks that a window a store can hold (millisecond
+// instants from 1970 to 9999), formatted in any zone and parsed again,
+// does not move.
+func FuzzFormatWindowForm(f *testing.F) {
+	locs := make([]*time.Location, len(fuzzZones))
+	for i, z := range fuzzZones {
+		l, err := time.LoadLocation(z)
+		if err != nil {
+			f.Fatal(err)
+		}
+		locs[i] = l
+	}
+	f.Add(time.Date(2026, 11, 24, 10, 0, 30, 0, time.UTC).UnixMilli(), int64(3_615_000), uint8(0))
+	f.Add(time.Date(2026, 10, 25, 0, 30, 0, 0, time.UTC).UnixMilli(), int64(3_600_000), uint8(1))
+	f.Add(time.Date(2026, 4, 4, 14, 45, 12, 345e6, time.UTC).UnixMilli(), int64(1), uint8(3))
+	f.Add(int64(0), int64(59_999), uint8(4))
+	f.Fuzz(func(t *testing.T, startMs, lengthMs int64, zone uint8) {
+		loc := locs[int(zone)%len(locs)]
+		lo, hi := time.Date(1970, 1, 2, 0, 0, 0, 0, time.UTC).UnixMilli(), time.Date(9999, 12, 30, 0, 0, 0, 0, time.UTC).UnixMilli()
+		if startMs < lo || startMs > hi || lengthMs < 1 || lengthMs > hi-startMs {
+			return
+		}
+		w := maintenance.Window{
+			Start: time.UnixMilli(startMs).UTC(), Stop: time.UnixMilli(startMs + lengthMs).UTC(),
+			Comment: "c", Validity: maintenance.Valid, Version: 1,
+		}
+		got, errs := app.ParseWindowForm(app.FormatWindowForm(w, loc), loc)
+		if !errs.OK() {
+			t.Fatalf("%+v in %v does not parse: %+v", w, loc, errs)
+		}
+		if got != w {
+			t.Fatalf("moved in %v:\n got %+v\nwant %+v", loc, got, w)
 		}
 	})
 }

@@ -31,20 +31,28 @@ var day = time.Date(2026, 11, 24, 10, 0, 0, 0, time.UTC)
 // harness is the app over a fresh SQLite file, served by httptest, with a
 // mock clock at day and the demo users seeded.
 type harness struct {
-	t     *testing.T
+	t     testing.TB
 	app   *app.App
-	db    *sqlstore.DB
+	db    *sqlstore.DB // nil for newHarnessOn
 	clock *clock.Mock
 	srv   *httptest.Server
 	pw    map[string]string
 }
 
-func newHarness(t *testing.T, mod ...func(*app.Config)) *harness {
+func newHarness(t testing.TB, mod ...func(*app.Config)) *harness {
 	t.Helper()
-	ctx := context.Background()
-	db, err := sqlstore.Open(ctx, filepath.Join(t.TempDir(), "helpdesk.db"), nil)
+	db, err := sqlstore.Open(context.Background(), filepath.Join(t.TempDir(), "helpdesk.db"), nil)
 	require.NoError(t, err)
 	t.Cleanup(func() { _ = db.Close() })
+	h := newHarnessOn(t, app.SQLite(db), mod...)
+	h.db = db
+	return h
+}
+
+// newHarnessOn is newHarness over the given database.
+func newHarnessOn(t testing.TB, db app.Database, mod ...func(*app.Config)) *harness {
+	t.Helper()
+	ctx := context.Background()
 	mock := clock.NewMock()
 	mock.Set(day)
 	cfg := app.Config{
@@ -60,7 +68,13 @@ func newHarness(t *testing.T, mod ...func(*app.Config)) *harness {
 	require.NoError(t, err)
 	srv := httptest.NewServer(a.Handler())
 	t.Cleanup(srv.Close)
-	return &harness{t: t, app: a, db: db, clock: mock, srv: srv, pw: pw}
+	return &harness{t: t, app: a, clock: mock, srv: srv, pw: pw}
+}
+
+// idleFor sets Config.IdleTimeout, for tests that move the clock further
+// than the default idle timeout while a user stays logged in.
+func idleFor(d time.Duration) func(*app.Config) {
+	return func(c *app.Config) { c.IdleTimeout = d }
 }
 
 // addWindow stores a valid window from start to stop through the Manager.
@@ -108,11 +122,12 @@ func (h *harness) client() *client {
 	}}
 }
 
-// page is an answer: status, body and Location.
+// page is an answer: status, body, Location and Retry-After.
 type page struct {
-	status   int
-	body     string
-	location string
+	status     int
+	body       string
+	location   string
+	retryAfter string
 }
 
 func (c *client) do(req *http.Request) page {
@@ -122,7 +137,7 @@ func (c *client) do(req *http.Request) page {
 	defer resp.Body.Close()
 	b, err := io.ReadAll(resp.Body)
 	require.NoError(c.h.t, err)
-	p := page{status: resp.StatusCode, body: string(b), location: resp.Header.Get("Location")}
+	p := page{status: resp.StatusCode, body: string(b), location: resp.Header.Get("Location"), retryAfter: resp.Header.Get("Retry-After")}
 	if m := tokenRE.FindStringSubmatch(p.body); m != nil {
 		c.token = m[1]
 	}
@@ -230,6 +245,52 @@ func messages(body, class string) []string {
 		out = append(out, html.UnescapeString(m[1]))
 	}
 	return out
+}
+
+// formValues returns what a browser would post from the form of the page
+// whose class is class, without pressing a button: hidden and text inputs,
+// checked checkboxes, the selected options and the textareas.
+func formValues(body, class string) url.Values {
+	i := strings.Index(body, `class="`+class+`"`)
+	if i < 0 {
+		return nil
+	}
+	block := body[i : i+strings.Index(body[i:], "</form>")]
+	attr := func(tag, name string) (string, bool) {
+		m := regexp.MustCompile(`\s` + name + `(?:="([^"]*)")?[\s>]`).FindStringSubmatch(tag)
+		if m == nil {
+			return "", false
+		}
+		return html.UnescapeString(m[1]), true
+	}
+	f := url.Values{}
+	for _, tag := range regexp.MustCompile(`<input [^>]*>`).FindAllString(block, -1) {
+		name, _ := attr(tag, "name")
+		typ, _ := attr(tag, "type")
+		value, _ := attr(tag, "value")
+		if _, checked := attr(tag, "checked"); typ == "checkbox" && !checked {
+			continue
+		}
+		f.Add(name, value)
+	}
+	for _, m := range regexp.MustCompile(`(?s)<select [^>]*name="([^"]*)"[^>]*>(.*?)</select>`).FindAllStringSubmatch(block, -1) {
+		if o := regexp.MustCompile(`<option value="([^"]*)" selected>`).FindStringSubmatch(m[2]); o != nil {
+			f.Add(m[1], html.UnescapeString(o[1]))
+		}
+	}
+	for _, m := range regexp.MustCompile(`(?s)<textarea [^>]*name="([^"]*)"[^>]*>(.*?)</textarea>`).FindAllStringSubmatch(block, -1) {
+		f.Add(m[1], html.UnescapeString(m[2]))
+	}
+	return f
+}
+
+// statusMessage returns the text of a status page (403, 404, 413, ...).
+func statusMessage(body string) string {
+	m := regexp.MustCompile(`<p class="StatusMessage">(.*?)</p>`).FindStringSubmatch(body)
+	if m == nil {
+		return ""
+	}
+	return html.UnescapeString(m[1])
 }
 
 // assertLoginPage checks that p sends the browser to the login page.

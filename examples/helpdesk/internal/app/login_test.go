@@ -200,7 +200,7 @@ func TestBanner(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			h := newHarness(t)
+			h := newHarness(t, idleFor(24*time.Hour)) // the clock jumps hours ahead
 			h.addWindow(start, start.Add(time.Hour), func(w *maintenance.Window) { w.NotifyMessage = "Back soon <b>really</b>" })
 			admin, agent, customer := h.login("admin"), h.login("agent"), h.login("customer")
 			h.clock.Set(tt.at)
@@ -234,7 +234,7 @@ func TestBanner(t *testing.T) {
 	})
 
 	t.Run("in the viewer's time zone", func(t *testing.T) {
-		h := newHarness(t)
+		h := newHarness(t, idleFor(24*time.Hour))
 		require.NoError(t, h.app.AddUser(context.Background(), app.User{
 			Login: "berlin", FullName: "Berta", Kind: session.Agent, TimeZone: "Europe/Berlin",
 		}, "pw"))
@@ -304,7 +304,7 @@ func TestSeed(t *testing.T) {
 	h.login("admin")
 
 	// A second App over the same file finds the users and the tables.
-	a2, err := app.New(app.Config{DB: h.db, Clock: h.clock, PasswordIterations: 1000})
+	a2, err := app.New(app.Config{DB: app.SQLite(h.db), Clock: h.clock, PasswordIterations: 1000})
 	require.NoError(t, err)
 	_, err = a2.Seed(context.Background())
 	require.NoError(t, err)

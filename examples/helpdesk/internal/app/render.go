@@ -19,13 +19,22 @@ var templateFS embed.FS
 //go:embed static
 var staticFS embed.FS
 
-// staticHandler serves the CSS and the little JavaScript.
-func staticHandler() http.Handler {
+// staticHandler serves the CSS and the little JavaScript, mounted under
+// http.StripPrefix: files only. A directory, the tree's root included, is
+// "Page not found." (404), never a listing.
+func (a *App) staticHandler() http.Handler {
 	sub, err := fs.Sub(staticFS, "static")
 	if err != nil {
 		panic(err) // the embedded tree is fixed at build time
 	}
-	return http.FileServerFS(sub)
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		name := r.URL.Path
+		if fi, err := fs.Stat(sub, name); name == "" || err != nil || !fi.Mode().IsRegular() {
+			a.renderStatus(w, r, http.StatusNotFound, "Page not found.")
+			return
+		}
+		http.ServeFileFS(w, r, sub, name)
+	})
 }
 
 // pages are the parsed templates, one set per page, each the layout plus

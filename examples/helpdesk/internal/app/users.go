@@ -15,6 +15,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/jmoiron/sqlx"
+
 	"github.com/sysmaint/sysmaint/maintenance"
 	"github.com/sysmaint/sysmaint/session"
 )
@@ -63,7 +65,7 @@ var demoUsers = []struct {
 }
 
 // usersSchema creates the helpdesk's own tables next to sysmaint's in the
-// same SQLite file. It is idempotent.
+// same database, SQLite or PostgreSQL. It is idempotent.
 const usersSchema = `
 CREATE TABLE IF NOT EXISTS helpdesk_users (
     login         TEXT    NOT NULL PRIMARY KEY CHECK (login <> ''),
@@ -79,8 +81,40 @@ CREATE TABLE IF NOT EXISTS helpdesk_settings (
     value TEXT NOT NULL
 );`
 
+// createTables creates the helpdesk's tables if they are missing. Several
+// instances starting at once on one PostgreSQL database may race on
+// CREATE TABLE IF NOT EXISTS, which PostgreSQL does not make safe: a
+// failure is no failure when the tables are there afterwards.
+func (a *App) createTables(ctx context.Context) error {
+	err := execScript(ctx, a.db.SQL, usersSchema)
+	if err == nil {
+		return nil
+	}
+	if _, lerr := a.db.SQL.ExecContext(ctx, "SELECT 1 FROM helpdesk_users, helpdesk_settings WHERE 1 = 0"); lerr == nil {
+		return nil
+	}
+	return fmt.Errorf("helpdesk: create tables: %w", err)
+}
+
+// execScript runs the statements of script, separated by ";", one by one:
+// pgx's extended protocol takes one statement per call.
+func execScript(ctx context.Context, db *sqlx.DB, script string) error {
+	for _, stmt := range strings.Split(script, ";") {
+		if strings.TrimSpace(stmt) == "" {
+			continue
+		}
+		if _, err := db.ExecContext(ctx, stmt); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // errNoUser means no user has the given login (and kind).
 var errNoUser = errors.New("helpdesk: no such user")
+
+// errUserExists means a user with the given login is stored already.
+var errUserExists = errors.New("helpdesk: user exists")
 
 type userRow struct {
 	Login        string `db:"login"`
@@ -103,7 +137,7 @@ func (r userRow) user() (User, error) {
 
 // AddUser stores a new user with the given password, hashed with
 // PBKDF2-SHA-256 and a random salt. An empty TimeZone means UTC, an empty
-// Language "en".
+// Language "en". A login that is stored already is refused.
 func (a *App) AddUser(ctx context.Context, u User, password string) error {
 	if u.Login == "" || !u.Kind.Known() {
 		return fmt.Errorf("helpdesk: add user %q: login and kind are required", u.Login)
@@ -128,13 +162,16 @@ func (a *App) AddUser(ctx context.Context, u User, password string) error {
 	if err != nil {
 		return fmt.Errorf("helpdesk: add user %q: %w", u.Login, err)
 	}
-	db := a.db.SQL()
-	_, err = db.ExecContext(ctx, db.Rebind(`INSERT INTO helpdesk_users
+	db := a.db.SQL
+	res, err := db.ExecContext(ctx, db.Rebind(`INSERT INTO helpdesk_users
 		(login, full_name, kind, password_hash, groups_json, time_zone, language)
-		VALUES (?, ?, ?, ?, ?, ?, ?)`),
+		VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (login) DO NOTHING`),
 		u.Login, u.FullName, int64(u.Kind), hash, string(groups), u.TimeZone, u.Language)
 	if err != nil {
 		return fmt.Errorf("helpdesk: add user %q: %w", u.Login, err)
+	}
+	if n, err := res.RowsAffected(); err != nil || n == 0 {
+		return fmt.Errorf("helpdesk: add user %q: %w", u.Login, errUserExists)
 	}
 	return nil
 }
@@ -154,7 +191,11 @@ func (a *App) Seed(ctx context.Context) (map[string]string, error) {
 		if !errors.Is(err, errNoUser) {
 			return nil, err
 		}
-		if err := a.AddUser(ctx, d.user, d.password); err != nil {
+		err = a.AddUser(ctx, d.user, d.password)
+		if errors.Is(err, errUserExists) {
+			continue // another instance seeded it meanwhile
+		}
+		if err != nil {
 			return nil, err
 		}
 		a.log.Info("helpdesk: seeded user", "login", d.user.Login, "kind", d.user.Kind)
@@ -173,7 +214,7 @@ func (a *App) user(ctx context.Context, login string) (User, error) {
 }
 
 func (a *App) userRow(ctx context.Context, login string) (userRow, error) {
-	db := a.db.SQL()
+	db := a.db.SQL
 	var r userRow
 	err := db.GetContext(ctx, &r, db.Rebind(`SELECT login, full_name, kind, password_hash,
 		groups_json, time_zone, language FROM helpdesk_users WHERE login = ?`), login)
@@ -254,7 +295,7 @@ const leadSetting = "SystemMaintenance::TimeNotifyUpcomingMaintenance"
 
 // storedLead returns the lead time saved on the admin screen, if any.
 func (a *App) storedLead(ctx context.Context) (time.Duration, bool, error) {
-	db := a.db.SQL()
+	db := a.db.SQL
 	var v string
 	err := db.GetContext(ctx, &v, db.Rebind(`SELECT value FROM helpdesk_settings WHERE name = ?`), leadSetting)
 	if errors.Is(err, sql.ErrNoRows) {
@@ -272,7 +313,7 @@ func (a *App) storedLead(ctx context.Context) (time.Duration, bool, error) {
 
 // saveLead stores the lead time in minutes.
 func (a *App) saveLead(ctx context.Context, minutes int64) error {
-	db := a.db.SQL()
+	db := a.db.SQL
 	_, err := db.ExecContext(ctx, db.Rebind(`INSERT INTO helpdesk_settings (name, value) VALUES (?, ?)
 		ON CONFLICT (name) DO UPDATE SET value = excluded.value`), leadSetting, strconv.FormatInt(minutes, 10))
 	if err != nil {
