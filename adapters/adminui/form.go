@@ -228,24 +228,7 @@ func daysIn(m time.Month, year int) int {
 // two (the clocks fall back over it), it returns a message instead:
 // time.Date would silently pick one.
 func localTime(year int, month time.Month, day, hour, minute int, loc *time.Location) (time.Time, string) {
-	wall := time.Date(year, month, day, hour, minute, 0, 0, time.UTC)
-	// The offsets in force around that wall clock: zones change offset at
-	// most a few times a year, so looking two days either way finds every
-	// offset that could apply.
-	var found []time.Time
-	seen := map[int]bool{}
-	for k := -4; k <= 4; k++ {
-		_, off := wall.Add(time.Duration(k) * 12 * time.Hour).In(loc).Zone()
-		if seen[off] {
-			continue
-		}
-		seen[off] = true
-		t := wall.Add(-time.Duration(off) * time.Second).In(loc)
-		if _, o := t.Zone(); o != off {
-			continue // this offset is not in force at that instant
-		}
-		found = append(found, t)
-	}
+	found := maintenance.WallInstants(time.Date(year, month, day, hour, minute, 0, 0, time.UTC), loc)
 	switch len(found) {
 	case 0:
 		return time.Time{}, MsgDateNotExist

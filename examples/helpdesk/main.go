@@ -129,11 +129,14 @@ func run(addr, dbPath, schema string, cfg app.Config) error {
 	})
 	g.Go(func() error { return a.Manager().Run(gctx) }) // follows the other processes sharing the database
 	g.Go(func() error {
-		// Log the schedule's events: windows scheduled, changed and withdrawn, reminders, starts and ends.
-		return notify.Watch(gctx, a.Manager(), notify.NotifierFunc(func(_ context.Context, e notify.Event) error {
-			log.Info("helpdesk: maintenance "+e.Kind.String(), "window", e.Window.ID, "comment", e.Window.Comment, "at", e.At)
+		// Log the schedule's events (windows scheduled, changed and
+		// withdrawn, reminders, starts and ends), each once however many
+		// instances share the database.
+		return notify.Relay(gctx, a.Manager(), db.Outbox, notify.NotifierFunc(func(_ context.Context, e notify.Event) error {
+			log.Info("helpdesk: maintenance "+e.Kind.String(), "event", e.ID(), "window", e.Window.ID,
+				"comment", e.Window.Comment, "at", e.At, "late", e.Late)
 			return nil
-		}))
+		}), nil)
 	})
 	g.Go(func() error {
 		<-gctx.Done()
