@@ -83,6 +83,18 @@ func TemplateFrame(t *template.Template) Frame {
 	return func(w io.Writer, _ *http.Request, s Screen) error { return t.Execute(w, s) }
 }
 
+// Link is a link the overview shows (see [Options.Links]).
+type Link struct {
+	// Label is the link's text.
+	Label string
+	// URL is where it leads; it is shown as the text of a note too when
+	// Note is empty, for a URL meant to be copied (a feed to subscribe
+	// to).
+	URL string
+	// Note is shown after the link, for instance how to authenticate.
+	Note string
+}
+
 // Options configures the handler New returns. Admin is required; every
 // other zero field means the default it documents.
 type Options struct {
@@ -150,6 +162,11 @@ type Options struct {
 	// Logger records every change made through the screens, and failures.
 	// Default: slog.Default().
 	Logger *slog.Logger
+	// Links are shown on the overview, under "Links": where admins find
+	// what the host offers beside the screens, such as a calendar feed or
+	// a JSON API. Labels and notes are shown as given (translate them for
+	// the admin's language yourself). Default: none.
+	Links []Link
 }
 
 // handler serves the screens. It is immutable after New.

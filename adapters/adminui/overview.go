@@ -56,6 +56,8 @@ type overviewView struct {
 	// DeleteAsk and DeleteLabel are the delete buttons' texts, translated
 	// once for every row.
 	DeleteAsk, DeleteLabel string
+	// Links are Options.Links.
+	Links []Link
 }
 
 // filter is the overview's filter, as parsed from its query.
@@ -155,7 +157,7 @@ func (h *handler) overview(w http.ResponseWriter, r *http.Request) {
 func (h *handler) renderOverview(w http.ResponseWriter, r *http.Request, status int, lead, leadErr string) {
 	a := adminOf(r)
 	loc := a.location()
-	v := overviewView{view: h.view(r), Zone: loc.String(), NewURL: h.prefix + "/new"}
+	v := overviewView{view: h.view(r), Zone: loc.String(), NewURL: h.prefix + "/new", Links: h.o.Links}
 	v.Crumbs = []crumb{{Label: v.T(titleOverview)}}
 
 	f, cursor, backward, bad := parseOverviewQuery(r.URL.Query())

@@ -588,3 +588,22 @@ func TestNotFound(t *testing.T) {
 	assert.Equal(t, []maintenance.Window{win}, h.windows(), "nothing changed")
 	assert.Len(t, h.sessionIDs(), len(hostAdmins))
 }
+
+func TestOverview_Links(t *testing.T) {
+	h := newHarness(t, func(o *adminui.Options) {
+		o.Links = []adminui.Link{
+			{Label: "Calendar feed", URL: "https://example.com/api/calendar.ics?key=k&x=<y>"},
+			{Label: "JSON API", URL: "/api/openapi.json", Note: "bearer token <from the operator>"},
+		}
+	})
+	p := h.as("alice").get(prefix + "/")
+	require.Equal(t, http.StatusOK, p.status)
+	require.Contains(t, p.body, `id="Links"`, "the overview lists the links")
+	assert.Contains(t, p.body, `>Calendar feed</a> <code>https://example.com/api/calendar.ics?key=k&amp;x=&lt;y&gt;</code>`,
+		"a URL without a note is shown, to copy")
+	assert.Contains(t, p.body, `>JSON API</a> <span class="Hint">bearer token &lt;from the operator&gt;</span>`)
+	assert.NotContains(t, p.body, "<from the operator>", "notes are text, escaped")
+
+	p = newHarness(t).as("alice").get(prefix + "/")
+	assert.NotContains(t, p.body, `id="Links"`, "no links, no section")
+}

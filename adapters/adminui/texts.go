@@ -149,6 +149,7 @@ var german = map[string]string{
 	"First page":                             "Erste Seite",
 	"From %s, every page shows:":             "Ab %s zeigt jede Seite:",
 	"Hint":                                   "Hinweis",
+	"Links":                                  "Links",
 	"Kill":                                   "Beenden",
 	"Kill all Sessions, except for your own": "Alle Sitzungen beenden, außer Ihrer eigenen",
 	"Kill this session":                      "Diese Sitzung beenden",
