@@ -42,6 +42,7 @@ func (a *App) adminScreens() http.Handler {
 		Texts:     a.texts,
 		SaveLead:  a.saveLead,
 		Logger:    a.log,
+		Links:     a.apiLinks(),
 	})
 }
 

@@ -31,6 +31,9 @@
 //	     /admin/maintenance/...           the maintenance screens of package adminui
 //	                                      (overview, new, edit, delete, lead time,
 //	                                      sessions), for maintenance admins
+//	     /api/...                         sysmaint's JSON API and calendar feed (package
+//	                                      httpapi), by bearer token (Config.APITokens); the
+//	                                      feed by the key in its URL (App.FeedPath)
 //	GET  /healthz                         200 "ok", or 503 when the schedule did not load or writes fail
 //
 // # Time
@@ -90,6 +93,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"maps"
 	"net/http"
 	"net/netip"
 	"slices"
@@ -159,6 +163,10 @@ type Config struct {
 	// (Request.RemoteAddr) and forwarding headers are ignored, because any
 	// client can send them.
 	TrustedProxies []netip.Prefix
+	// APITokens are the bearer tokens of the JSON API at APIPrefix, each
+	// with the login of the admin it acts as (the windows' CreatedBy and
+	// ChangedBy). Default: none: the API refuses every request with 401.
+	APITokens map[string]string
 }
 
 // The defaults of Config.IdleTimeout and Config.SessionLifetime.
@@ -184,6 +192,9 @@ type App struct {
 	// Config.TrustedProxies.
 	secureCookies bool
 	proxies       []netip.Prefix
+	// apiTokens are Config.APITokens; feedKey opens the calendar feed.
+	apiTokens map[string]string
+	feedKey   string
 	// throttle counts failed logins; hashing bounds the password hashes
 	// that run at once.
 	throttle *throttle
@@ -252,6 +263,10 @@ func New(cfg Config) (*App, error) {
 	}
 	a.secureCookies = cfg.SecureCookies
 	a.proxies = slices.Clone(cfg.TrustedProxies)
+	a.apiTokens = maps.Clone(cfg.APITokens)
+	if a.feedKey, err = a.loadFeedKey(ctx); err != nil {
+		return nil, err
+	}
 	limits := cfg.Logins.withDefaults()
 	a.throttle = newThrottle(limits)
 	a.hashing = newHashSlots(limits.Hashing, limits.Waiting)
@@ -302,6 +317,7 @@ func (a *App) Handler() http.Handler {
 	// The maintenance screens (package adminui), for agents; adminui
 	// refuses those who are not maintenance admins.
 	mux.Handle(adminPrefix+"/", user(session.Agent, a.adminScreens().ServeHTTP))
+	mux.Handle(APIPrefix+"/", a.api()) // bearer tokens, no session: see api
 
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		a.renderStatus(w, r, http.StatusNotFound, "Page not found.")
