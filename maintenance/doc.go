@@ -11,6 +11,11 @@
 // [Schedule] whose [Status] at an instant is an atomic load and two integer
 // comparisons.
 //
+// Screens and APIs that show windows a page at a time ask
+// [Manager.ListPage] with a [PageQuery] (filters by validity and state, a
+// cursor, a limit); a store that implements [PageLister] reads that page
+// only, any other is listed whole and paged in memory ([SelectPage]).
+//
 // # Rules
 //
 // A window is active at t when it is valid and Start <= t < Stop: the stop

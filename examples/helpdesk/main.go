@@ -12,7 +12,7 @@
 //	customer / customer-demo  customer (log in at /customer/login)
 //
 // Agents log in at /login, customers at /customer/login; maintenance admins
-// find the screens at /admin/maintenance. During an active window only
+// find the screens at /admin/maintenance/. During an active window only
 // admins can log in. The program stops cleanly on SIGINT or SIGTERM.
 //
 // Prometheus metrics are at /metrics, for a scraper on the same machine
@@ -34,12 +34,10 @@ import (
 	"context"
 	"errors"
 	"flag"
-	"fmt"
 	"log/slog"
 	"net/http"
 	"os"
 	"os/signal"
-	"sort"
 	"syscall"
 	"time"
 
@@ -64,6 +62,7 @@ func main() {
 	idle := flag.Duration("idle-timeout", app.DefaultIdleTimeout, "end a session after this long without a request")
 	lifetime := flag.Duration("session-lifetime", app.DefaultSessionLifetime, "end a session this long after its login")
 	secure := flag.Bool("secure-cookies", false, "mark the session cookie Secure (HTTPS only): set it behind a proxy that terminates TLS")
+	token := flag.String("api-token", "admin-demo-token", "bearer token of the JSON API at /api/, acting as the admin (empty: no API access)")
 	var proxies prefixList
 	flag.Var(&proxies, "trusted-proxies", "comma-separated addresses or CIDR prefixes of reverse proxies whose X-Forwarded-For and X-Forwarded-Proto are believed (default none)")
 	flag.Parse()
@@ -72,6 +71,9 @@ func main() {
 	cfg := app.Config{
 		Lead: *lead, PasswordIterations: *iter, EndSessions: *endSessions, Logger: log,
 		IdleTimeout: *idle, SessionLifetime: *lifetime, SecureCookies: *secure, TrustedProxies: proxies,
+	}
+	if *token != "" {
+		cfg.APITokens = map[string]string{*token: "admin"}
 	}
 	if err := run(*addr, *dbPath, *schema, cfg); err != nil {
 		log.Error("helpdesk: stopped", "err", err)
@@ -99,19 +101,11 @@ func run(addr, dbPath, schema string, cfg app.Config) error {
 	if err != nil {
 		return err
 	}
-	logins := make([]string, 0, len(users))
-	for l := range users {
-		logins = append(logins, l)
-	}
-	sort.Strings(logins)
 	where := dbPath
 	if isPostgres(dbPath) {
 		where = "PostgreSQL, schema " + schema // the URL may hold a password
 	}
-	fmt.Printf("helpdesk: http://%s/login (agents), http://%s/customer/login (customers); database %s\n", addr, addr, where)
-	for _, l := range logins {
-		fmt.Printf("  demo user %-9s password %s\n", l, users[l])
-	}
+	announce(os.Stdout, addr, where, users, cfg.APITokens, a.FeedPath())
 
 	srv := &http.Server{
 		Addr:              addr,
