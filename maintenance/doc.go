@@ -11,6 +11,11 @@
 // [Schedule] whose [Status] at an instant is an atomic load and two integer
 // comparisons.
 //
+// Screens and APIs that show windows a page at a time ask
+// [Manager.ListPage] with a [PageQuery] (filters by validity and state, a
+// cursor, a limit); a store that implements [PageLister] reads that page
+// only, any other is listed whole and paged in memory ([SelectPage]).
+//
 // # Rules
 //
 // A window is active at t when it is valid and Start <= t < Stop: the stop
@@ -147,6 +152,51 @@
 // missing window gives an error wrapping [ErrNotFound]; a stale update one
 // wrapping [ErrConflict]. Context errors pass through unchanged. Check
 // them with errors.Is and errors.As.
+//
+// # Testing
+//
+// A host tests its maintenance behaviour in either of two ways.
+//
+// With a *clock.Mock (github.com/benbjohnson/clock) in [Options.Clock]:
+// set it to a fixed date first (it starts at 1970), then move it with Set
+// or Add. This is what sysmaint's own tests do. The package
+// benbjohnson/clock is archived but works, and it stays the type of
+// [Options.Clock], so suites built on it go on working.
+//
+// With Go's testing/synctest and the real clock (no Clock option): inside
+// synctest.Test every goroutine of the bubble runs on a fake clock that
+// starts at 2000-01-01 00:00 UTC and jumps forward, at once, whenever all
+// of them are blocked; time.Sleep in the test moves it. Build the Manager,
+// its store and everything else inside the bubble, start the background
+// loops there, and cancel their context before the bubble ends, so they
+// return:
+//
+//	synctest.Test(t, func(t *testing.T) {
+//		ctx, cancel := context.WithCancel(t.Context())
+//		m := maintenance.New(memstore.NewWindowStore(), nil)
+//		start := time.Now().Add(10 * time.Minute)
+//		_, _ = m.Add(ctx, maintenance.Window{Start: start, Stop: start.Add(time.Hour),
+//			Comment: "upgrade", Validity: maintenance.Valid}, "admin")
+//		done := make(chan error)
+//		go func() { done <- m.Run(ctx) }()
+//		time.Sleep(time.Until(start)) // exactly at the start, at once
+//		if !m.Status().Active() { t.Fatal("not active at its start") }
+//		cancel()
+//		<-done
+//	})
+//
+// Every goroutine sysmaint starts waits on timers and channels only, so it
+// lets the fake time move: [Manager.Run], and notify.Watch and notify.Relay
+// (package github.com/sysmaint/sysmaint/notify), with the in-memory stores
+// of github.com/sysmaint/sysmaint/adapters/memstore. The exceptions are
+// stores that wait on the network: the PostgreSQL store's change listener
+// (adapters/pgstore, used by Run) blocks on its connection, which synctest
+// does not count as blocked, so fake time stands still while it listens;
+// test such hosts with a *clock.Mock, or with memstore. A SQLite store
+// (adapters/sqlstore) works in a bubble if it is opened and closed inside
+// it. The example test TestSynctest_WindowStartsOnTime of package
+// github.com/sysmaint/sysmaint/adapters/middleware shows Run, Watch, Relay
+// and the lockout at the exact instant a window starts.
 //
 // # Concurrency
 //

@@ -85,6 +85,28 @@ type Manager struct {
 	healthMu  sync.Mutex // serializes updates of health
 	failures  uint64     // counts failed writes; guarded by healthMu
 	revision  int64      // store revision of the loaded schedule; guarded by refreshMu
+
+	// The counters of Stats.
+	loads, loadFailures, writeFailures atomic.Uint64
+}
+
+// Stats counts what a [Manager] did since it was made, for metrics.
+type Stats struct {
+	// Loads is the schedule loads from the store that succeeded: the first,
+	// those after a change or a failure, and every Refresh.
+	Loads uint64
+	// LoadFailures is the loads that failed; the last good schedule stayed
+	// in force each time (see [Health.Err]).
+	LoadFailures uint64
+	// WriteFailures is the writes through the Manager that the store failed
+	// (see [Health.WriteErr]); refusals (not found, conflict, validation)
+	// are not counted.
+	WriteFailures uint64
+}
+
+// Stats returns the Manager's counts so far. It is three atomic loads.
+func (m *Manager) Stats() Stats {
+	return Stats{Loads: m.loads.Load(), LoadFailures: m.loadFailures.Load(), WriteFailures: m.writeFailures.Load()}
 }
 
 // Health describes the Manager's last refresh of the schedule and its
@@ -286,6 +308,7 @@ func (m *Manager) noteWrite(ctx context.Context, err error) {
 		// refused, not failed
 	default:
 		now := m.clock.Now()
+		m.writeFailures.Add(1)
 		if prev := m.updateHealth(func(h *Health) {
 			h.WriteErr, h.WriteFailedAt = err, now
 			m.failures++
@@ -408,7 +431,8 @@ func (m *Manager) refreshAfterWrite(ctx context.Context) {
 
 // Refresh loads every valid window from the store and publishes the newly
 // compiled schedule. On failure the schedule in force is kept, the error is
-// logged, recorded in Health and returned.
+// logged, recorded in Health and returned; a load cut short because ctx
+// was canceled is only returned.
 func (m *Manager) Refresh(ctx context.Context) error {
 	m.refreshMu.Lock()
 	defer m.refreshMu.Unlock()
@@ -423,6 +447,7 @@ func (m *Manager) load(ctx context.Context) error {
 		ws, err = m.store.List(ctx, Valid)
 		if err == nil {
 			m.publish(compile(ws, m.lead, m.horizonAt(m.clock.Now()), m.sched.Load()))
+			m.loads.Add(1)
 			if tracked {
 				m.revision = rev
 			}
@@ -437,6 +462,12 @@ func (m *Manager) load(ctx context.Context) error {
 		}
 	}
 	err = fmt.Errorf("maintenance: refresh schedule: %w", err)
+	if errors.Is(ctx.Err(), context.Canceled) {
+		// Cut short by the caller (Run stopping): nothing learned about the
+		// store, so nothing recorded or logged.
+		return err
+	}
+	m.loadFailures.Add(1)
 	now := m.clock.Now()
 	m.updateHealth(func(h *Health) { h.Err, h.FailedAt = err, now })
 	m.logger.Error("maintenance: keeping the last good schedule", "err", err)

@@ -82,7 +82,62 @@
 //
 // Watch runs until its context is done, in a goroutine the caller owns,
 // and stops at the first error of its Notifier. [Notifiers] hands each
-// event to several Notifiers in turn.
+// event to several Notifiers in turn. Hosts with several instances run
+// [Relay] instead (see Delivery).
+//
+// # Delivery
+//
+// Watch is for one process. With several instances of a host behind a
+// load balancer, each running Watch, each event would be sent once per
+// instance, and an instance that (re)starts during a window would never
+// send "started". [Relay] runs on every instance instead, over one
+// [Outbox] they share (pgstore's or sqlstore's; memstore's for a single
+// process and for tests), and delivers each event once:
+//
+//   - Each event has a stable [Event.ID], the same in every instance; the
+//     outbox records it once, however many instances saw it.
+//   - Delivery is at least once, with the ID for receivers to drop what
+//     they saw already. Among instances that are up there are no
+//     duplicates: an instance claims an event under a lease before it
+//     delivers it, and acknowledges it after. A second delivery happens
+//     only when an instance dies (or loses the outbox) after delivering
+//     and before its acknowledgement lands, or when a delivery outlives
+//     its lease (RelayOptions.Timeout is shorter than the lease, so only
+//     a Notifier that ignores its context, or a stalled process, does
+//     that). The events an instance had claimed when it died are delivered
+//     by another once the lease runs out.
+//   - Caught up: at its start Relay records "started" for the windows
+//     active then, the reminder of the upcoming window, and "started" and
+//     "ended" for the windows that ended within RelayOptions.CatchUp (24
+//     hours by default), so what happened while every instance was down
+//     is delivered when the first comes back. Changes to the schedule made
+//     meanwhile (scheduled, changed, withdrawn) are not caught up: only
+//     their consequences in time are. Windows that ended longer ago are
+//     not reported.
+//   - Late: an event delivered more than RelayOptions.LateAfter (1 minute
+//     by default) after its At has [Event.Late] set, so a receiver can
+//     tell "maintenance started" from "maintenance started two hours ago,
+//     while we were down".
+//   - Dropped: a delivery that fails is retried with exponential backoff
+//     and jitter (RelayOptions.RetryMin to RetryMax); after
+//     RelayOptions.MaxAttempts failed attempts (10 by default) the event is
+//     dropped, logged, and kept in the outbox for the record.
+//
+// Leases are reckoned by each instance's clock: the instances' clocks must
+// agree to well within RelayOptions.Lease (NTP does that), or an instance
+// whose clock runs ahead takes over events whose lease has not ended.
+//
+// [RelayOptions.Stats] counts an instance's deliveries (delivered, failed,
+// retried, dropped, late, and the last error) as a [DeliveryStats], the
+// reading senders give too, for metrics (package
+// github.com/sysmaint/sysmaint/adapters/prom).
+//
+// Events come in the order of [CompareEvents] as far as one instance
+// delivers them one after another; a retried event comes after those
+// behind it, and two instances may deliver events of different IDs at
+// the same time. Delivered and dropped events are pruned after
+// RelayOptions.Retention (30 days by default, counted from their window's
+// Stop too).
 //
 // # Concurrency
 //

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strconv"
 	"time"
 
 	"github.com/benbjohnson/clock"
@@ -107,6 +108,57 @@ type Event struct {
 	// scheduled, changed or withdrawn in that stretch, the instant Watch
 	// saw the change.
 	At time.Time
+	// Late reports that [Relay] delivers the event more than
+	// RelayOptions.LateAfter after its At: it was caught up after every
+	// instance had been down, or it waited for retries. [Watch] never sets
+	// it, and an [Outbox] does not keep it.
+	Late bool
+}
+
+// ID returns the identity of the event: the same string for the same event
+// in every process that watches the same schedule, so that an [Outbox]
+// records it once and a receiver can drop what it has already seen.
+//
+// A change to the schedule is named by the window's ID and Version and the
+// kind: "w42/v3/scheduled", "w42/v4/changed", "w42/v4/withdrawn" (the
+// Version the schedule last held). A change in time is named by the
+// window's ID, the kind and the instant it belongs to, in UTC at
+// millisecond precision, RFC 3339: the window's Start for a reminder or a
+// start ("w42/reminder/2026-11-24T10:00:00Z",
+// "w42/started/2026-11-24T10:00:00Z"), its Stop for an end
+// ("w42/ended/2026-11-24T12:00:00Z"). Neither At (for some events the
+// instant a process saw a change, which differs between processes) nor
+// the lead time takes part: a changed lead does not announce a window
+// again, a moved Start or Stop does.
+//
+// Two corners follow from the rule. A window withdrawn while active and
+// put back with the same Start is not reported started again, nor ended
+// again if its Stop is the same too: those IDs were used. And a process
+// that saw two changes of a window in one reload reports the later Version
+// only, under its own ID ("w42/v2/scheduled" where another process saw
+// "w42/v1/scheduled" and "w42/v2/changed").
+//
+// An ID is at most 100 bytes long (see [MaxEventIDLen]).
+func (e Event) ID() string {
+	id := "w" + strconv.FormatInt(e.Window.ID, 10) + "/"
+	switch e.Kind {
+	case EventScheduled, EventChanged, EventWithdrawn:
+		return id + "v" + strconv.FormatInt(e.Window.Version, 10) + "/" + e.Kind.String()
+	case EventReminder, EventStarted:
+		return id + e.Kind.String() + "/" + stamp(e.Window.Start)
+	case EventEnded:
+		return id + e.Kind.String() + "/" + stamp(e.Window.Stop)
+	}
+	return id + e.Kind.String()
+}
+
+// MaxEventIDLen bounds the length in bytes of [Event.ID], for stores that
+// keep IDs in a column of bounded size.
+const MaxEventIDLen = 100
+
+// stamp formats t in UTC at millisecond precision, RFC 3339.
+func stamp(t time.Time) string {
+	return time.UnixMilli(t.UnixMilli()).UTC().Format(time.RFC3339Nano)
 }
 
 // Notifier receives the events of [Watch], one at a time, in order.
@@ -191,6 +243,21 @@ func Watch(ctx context.Context, m *maintenance.Manager, n Notifier) error {
 	if m == nil || n == nil {
 		panic("notify: Watch called with a nil Manager or Notifier")
 	}
+	err := watchLoop(ctx, m, nil, func(e Event) error { return n.Notify(ctx, e) }, waitHook)
+	if err != nil {
+		return fmt.Errorf("notify: watch: %w", err)
+	}
+	return nil
+}
+
+// watchLoop is the loop of Watch, shared with Relay. It takes its first
+// look at m's schedule, calls first (when not nil) with that schedule and
+// instant, then hands emit the events of every later look, in order, until
+// ctx is done. hook, when not nil, is called each time the loop is about to
+// wait, with the instant it waits for. watchLoop returns nil when ctx is
+// done, else the first error of first or emit.
+func watchLoop(ctx context.Context, m *maintenance.Manager, first func(s *maintenance.Schedule, t time.Time) error,
+	emit func(Event) error, hook func(until time.Time)) error {
 	clk := m.Clock()
 	w := &watcher{active: map[occKey]maintenance.Window{}, reminded: map[int64]time.Time{}}
 	// Each look takes the Changed channel before loading the schedule, and
@@ -200,6 +267,14 @@ func Watch(ctx context.Context, m *maintenance.Manager, n Notifier) error {
 	s := m.Schedule()
 	t := clk.Now()
 	w.diff(s, t) // the state at the start: no events
+	if first != nil {
+		if err := first(s, t); err != nil {
+			if ctx.Err() != nil {
+				return nil
+			}
+			return err
+		}
+	}
 	for {
 		next := s.At(t).Next()
 		if ctx.Err() != nil {
@@ -212,8 +287,8 @@ func Watch(ctx context.Context, m *maintenance.Manager, n Notifier) error {
 				timer = clk.Timer(d)
 				fire = timer.C
 			}
-			if waitHook != nil {
-				waitHook(next)
+			if hook != nil {
+				hook(next)
 			}
 			select {
 			case <-ctx.Done():
@@ -231,11 +306,11 @@ func Watch(ctx context.Context, m *maintenance.Manager, n Notifier) error {
 		s = m.Schedule()
 		t = clk.Now()
 		for _, e := range w.diff(s, t) {
-			if err := n.Notify(ctx, e); err != nil {
+			if err := emit(e); err != nil {
 				if ctx.Err() != nil {
 					return nil
 				}
-				return fmt.Errorf("notify: watch: %w", err)
+				return err
 			}
 		}
 	}

@@ -25,7 +25,10 @@ func NewSessionStore() *SessionStore {
 	return &SessionStore{sessions: map[string]session.Session{}}
 }
 
-var _ session.Store = (*SessionStore)(nil)
+var (
+	_ session.Store   = (*SessionStore)(nil)
+	_ session.Counter = (*SessionStore)(nil)
+)
 
 // Create implements session.Store.
 func (s *SessionStore) Create(ctx context.Context, ss session.Session) error {
@@ -76,6 +79,31 @@ func (s *SessionStore) List(ctx context.Context) ([]session.Session, error) {
 		return cmp.Compare(a.ID, b.ID)
 	})
 	return out, nil
+}
+
+// Counts implements session.Counter: it counts under the lock, without
+// copying or sorting the sessions as List does.
+func (s *SessionStore) Counts(ctx context.Context) (session.Counts, error) {
+	if err := ctx.Err(); err != nil {
+		return session.Counts{}, err
+	}
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	c := session.Counts{All: len(s.sessions)}
+	logins := map[session.Kind]map[string]struct{}{session.Agent: {}, session.Customer: {}}
+	for _, ss := range s.sessions {
+		switch ss.Kind {
+		case session.Agent:
+			c.Agents++
+		case session.Customer:
+			c.Customers++
+		default:
+			continue
+		}
+		logins[ss.Kind][ss.UserLogin] = struct{}{}
+	}
+	c.UniqueAgents, c.UniqueCustomers = len(logins[session.Agent]), len(logins[session.Customer])
+	return c, nil
 }
 
 // Touch implements session.Store.

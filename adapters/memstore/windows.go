@@ -30,6 +30,7 @@ func NewWindowStore() *WindowStore {
 var (
 	_ maintenance.Store         = (*WindowStore)(nil)
 	_ maintenance.ChangeTracker = (*WindowStore)(nil)
+	_ maintenance.PageLister    = (*WindowStore)(nil)
 )
 
 // Create implements maintenance.Store.
@@ -128,6 +129,20 @@ func own(w maintenance.Window) maintenance.Window {
 	w.Recurrence.Exceptions = slices.Clone(w.Recurrence.Exceptions)
 	w.Occurrence = time.Time{}
 	return w
+}
+
+// ListPage implements maintenance.PageLister with maintenance.SelectPage
+// over List: it reads every window of the validities asked for, as the
+// reference of the contract, not as a model of speed.
+func (s *WindowStore) ListPage(ctx context.Context, q maintenance.PageQuery) (maintenance.Page, error) {
+	if err := q.Validate(); err != nil {
+		return maintenance.Page{}, fmt.Errorf("memstore: list a page of windows: %w", err)
+	}
+	ws, err := s.List(ctx, q.Validity...)
+	if err != nil {
+		return maintenance.Page{}, err
+	}
+	return maintenance.SelectPage(ws, q), nil
 }
 
 // Revision implements maintenance.ChangeTracker.

@@ -20,6 +20,7 @@ import (
 	"github.com/pressly/goose/v3"
 
 	"github.com/sysmaint/sysmaint/adapters/internal/sqlcore"
+	"github.com/sysmaint/sysmaint/notify"
 )
 
 // DefaultSchema is the schema that holds the sysmaint tables unless
@@ -223,7 +224,17 @@ func (d *DB) Windows() *WindowStore { return d.windows }
 // no state of its own: every call returns an equivalent store over the
 // same table.
 func (d *DB) Sessions() *SessionStore {
-	return &SessionStore{s: sqlcore.NewSessions(d.db, "pgstore", d.ready)}
+	return &SessionStore{s: sqlcore.NewSessions(d.db, "pgstore", d.ready, sqlcore.Postgres)}
+}
+
+// Outbox returns the outbox of events kept in d (the table
+// sysmaint_events), for [notify.Relay] on every instance that shares the
+// database. Concurrent claims skip the rows another claim has locked (FOR
+// UPDATE SKIP LOCKED), so instances never wait for each other's claims. It
+// holds no state of its own: every call returns an equivalent outbox over
+// the same table.
+func (d *DB) Outbox() notify.Outbox {
+	return sqlcore.NewOutbox(d.db, "pgstore", d.ready, sqlcore.Postgres)
 }
 
 // SQL returns the underlying connection pool, for hosts that keep tables of

@@ -2,7 +2,7 @@ package pgstore_test
 
 import (
 	"context"
-	"os"
+	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -49,32 +49,29 @@ func TestSessionStore_Conformance(t *testing.T) {
 }
 
 // appliedVersions returns the schema versions recorded in db.
-// migrationVersions returns the versions of the migration files in
-// migrations/, the ones Open embeds, in order.
-func migrationVersions(t *testing.T) []int64 {
-	t.Helper()
-	entries, err := os.ReadDir("migrations")
-	require.NoError(t, err)
-	var vs []int64
-	for _, e := range entries {
-		num, _, ok := strings.Cut(e.Name(), "_")
-		if !ok || !strings.HasSuffix(e.Name(), ".sql") {
-			continue
-		}
-		v, err := strconv.ParseInt(num, 10, 64)
-		require.NoError(t, err, "migration file %s", e.Name())
-		vs = append(vs, v)
-	}
-	require.NotEmpty(t, vs)
-	slices.Sort(vs)
-	return vs
-}
-
 func appliedVersions(t *testing.T, db *pgstore.DB) []int64 {
 	t.Helper()
 	var vs []int64
 	require.NoError(t, db.SQL().SelectContext(t.Context(), &vs,
 		"SELECT version_id FROM sysmaint_goose_db_version WHERE version_id > 0 ORDER BY version_id"))
+	return vs
+}
+
+// migrationVersions returns the versions of the migration files, read from
+// the source tree: the number before the first underscore of each name.
+func migrationVersions(t *testing.T) []int64 {
+	t.Helper()
+	names, err := filepath.Glob(filepath.Join("migrations", "*.sql"))
+	require.NoError(t, err)
+	require.NotEmpty(t, names)
+	var vs []int64
+	for _, name := range names {
+		num, _, _ := strings.Cut(filepath.Base(name), "_")
+		v, err := strconv.ParseInt(num, 10, 64)
+		require.NoError(t, err, name)
+		vs = append(vs, v)
+	}
+	slices.Sort(vs)
 	return vs
 }
 

@@ -17,7 +17,10 @@
 // the request path never touches the database. [WindowStore] is a
 // [maintenance.ChangeNotifier]: a trigger on sysmaint_windows sends a
 // notification on every change, committed by whichever instance (or by
-// SQL typed into psql), and [maintenance.Manager.Run] reloads at once. The
+// SQL typed into psql), and [maintenance.Manager.Run] reloads at once.
+// Run [notify.Relay] on every instance with [DB.Outbox] and each event
+// (reminder, started, ended, ...) is delivered once, not once per
+// instance. The
 // listener uses a connection of its own; when it is cut (a server restart,
 // a failover, a network fault) it reconnects with backoff and the Manager
 // compares revisions once it listens again, so no change is missed; while
@@ -40,6 +43,10 @@
 //     truncate of sysmaint_windows; the same trigger calls pg_notify on
 //     the channel [DB.Channel] ("sysmaint_windows:" and the schema).
 //   - sysmaint_sessions: the sessions of [DB.Sessions].
+//   - sysmaint_events: the events of [DB.Outbox], the [notify.Outbox] of
+//     notify.Relay: each recorded once by its ID, however many instances
+//     record it, and claimed by one instance at a time with FOR UPDATE
+//     SKIP LOCKED under a lease, until delivered or dropped.
 //   - sysmaint_goose_db_version: the applied schema versions.
 //
 // The schema is embedded as goose migrations (github.com/pressly/goose/v3,

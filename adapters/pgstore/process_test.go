@@ -18,6 +18,9 @@ func TestMain(m *testing.M) {
 	if schema := os.Getenv(proptest.EnvChild); schema != "" {
 		os.Exit(childFollow(schema))
 	}
+	if name := os.Getenv(envRelayChild); name != "" {
+		os.Exit(relayChild(name)) // an instance of TestRelay_ThreeProcessesEachEventOnce
+	}
 	os.Exit(m.Run())
 }
 

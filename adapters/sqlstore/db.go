@@ -16,6 +16,7 @@ import (
 	"github.com/mattn/go-sqlite3" // the SQLite driver
 
 	"github.com/sysmaint/sysmaint/adapters/internal/sqlcore"
+	"github.com/sysmaint/sysmaint/notify"
 )
 
 // Defaults of [Options].
@@ -171,6 +172,14 @@ func (d *DB) Close() error {
 
 // Windows returns the store of maintenance windows kept in d.
 func (d *DB) Windows() *WindowStore { return d.windows }
+
+// Outbox returns the outbox of events kept in d (the table
+// sysmaint_events), for [notify.Relay] in every process that shares the
+// file. It holds no state of its own: every call returns an equivalent
+// outbox over the same table.
+func (d *DB) Outbox() notify.Outbox {
+	return sqlcore.NewOutbox(d.db, "sqlstore", nil, sqlcore.SQLite)
+}
 
 // SQL returns the underlying connection pool, for hosts that keep tables
 // of their own in the same file. Closing it closes d.

@@ -42,6 +42,9 @@
 //     whoever makes it; [WindowStore.Revision] reads it.
 //   - sysmaint_sessions: the logged-in users' sessions of [DB.Sessions]
 //     (migration 0002; see [SessionStore]).
+//   - sysmaint_events: the events of [DB.Outbox], the [notify.Outbox] of
+//     notify.Relay (migration 0003): each recorded once by its ID, leased
+//     to one process at a time until delivered or dropped.
 //   - sysmaint_goose_db_version: the applied schema versions, goose's
 //     table under a name of sysmaint's own (a host using goose itself
 //     keeps goose_db_version to itself). Files written by earlier builds,

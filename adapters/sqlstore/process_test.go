@@ -5,7 +5,6 @@ import (
 	"context"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"slices"
 	"strconv"
@@ -144,19 +143,7 @@ func TestManager_FollowsOtherProcess(t *testing.T) {
 // add one window, and returns the window's ID once it is committed.
 func startChild(t *testing.T, path string) func() int64 {
 	t.Helper()
-	cmd := exec.Command(os.Args[0], "-test.run=^$")
-	cmd.Env = append(os.Environ(), childEnv+"="+path)
-	cmd.Stderr = os.Stderr
-	stdin, err := cmd.StdinPipe()
-	require.NoError(t, err)
-	stdout, err := cmd.StdoutPipe()
-	require.NoError(t, err)
-	require.NoError(t, cmd.Start())
-	t.Cleanup(func() {
-		_ = stdin.Close()
-		assert.NoError(t, cmd.Wait(), "child process")
-	})
-	out := bufio.NewScanner(stdout)
+	stdin, out := proptest.StartChild(t, childEnv+"="+path)
 	return func() int64 {
 		t.Helper()
 		_, err := fmt.Fprintln(stdin)

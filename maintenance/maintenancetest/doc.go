@@ -2,7 +2,8 @@
 // [maintenance.Store] adapters.
 //
 // [RunStoreTests] turns every sentence of the Store contract (and of
-// [maintenance.ChangeTracker], when the store implements it) into a
+// [maintenance.ChangeTracker], [maintenance.PageLister] and
+// [maintenance.ChangeNotifier], when the store implements them) into a
 // subtest, each on a fresh store. An adapter's conformance test is three
 // lines:
 //

@@ -62,6 +62,30 @@ func Child(store maintenance.Store) int {
 	}
 }
 
+// StartChild runs the test binary again as another process, with env
+// (NAME=value pairs) added to its environment for its TestMain to act on
+// and no test to run, and returns its standard input and a scanner of its
+// standard output. When t ends its input is closed and it is waited for;
+// an exit code other than 0 fails t.
+func StartChild(t *testing.T, env ...string) (io.WriteCloser, *bufio.Scanner) {
+	t.Helper()
+	cmd := exec.Command(os.Args[0], "-test.run=^$")
+	cmd.Env = append(os.Environ(), env...)
+	cmd.Stderr = os.Stderr
+	stdin, err := cmd.StdinPipe()
+	require.NoError(t, err)
+	stdout, err := cmd.StdoutPipe()
+	require.NoError(t, err)
+	require.NoError(t, cmd.Start())
+	t.Cleanup(func() {
+		_ = stdin.Close()
+		if err := cmd.Wait(); err != nil {
+			t.Errorf("proptest: child process: %v", err)
+		}
+	})
+	return stdin, bufio.NewScanner(stdout)
+}
+
 // Result is what [Measure] found: one latency per change and reader, from
 // the moment the writer began the write (so the write's own time counts)
 // to the moment the reader's schedule held the change, both read from the
@@ -99,20 +123,8 @@ func Measure(t *testing.T, child string, writer *maintenance.Manager, readers, c
 	}
 	lines := make(chan seen, 64)
 	for r := range readers {
-		cmd := exec.Command(os.Args[0], "-test.run=^$")
-		cmd.Env = append(os.Environ(), EnvChild+"="+child)
-		cmd.Stderr = os.Stderr
-		stdin, err := cmd.StdinPipe()
-		require.NoError(t, err)
-		stdout, err := cmd.StdoutPipe()
-		require.NoError(t, err)
-		require.NoError(t, cmd.Start())
-		t.Cleanup(func() {
-			_ = stdin.Close()
-			_ = cmd.Wait()
-		})
+		_, sc := StartChild(t, EnvChild+"="+child)
 		go func() {
-			sc := bufio.NewScanner(stdout)
 			for sc.Scan() {
 				if sc.Text() == "ready" {
 					lines <- seen{reader: r, windows: -1}

@@ -3,6 +3,7 @@ package sqlcore
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -284,4 +285,117 @@ func (s *Windows) Revision(ctx context.Context) (int64, error) {
 		return 0, s.fail(ctx, op, err)
 	}
 	return rev, nil
+}
+
+// ListPage implements [maintenance.PageLister] with two indexed queries:
+// the page (one window more than the limit, to know whether there are
+// more), and whether a matching window lies on the other side of the
+// cursor. The cursor is a range on start_ms, so the scan starts at the
+// cursor in the index on start_ms; a state filter of "active" still reads
+// every window that started before the instant, and is cheap only while
+// those are few.
+func (s *Windows) ListPage(ctx context.Context, q maintenance.PageQuery) (maintenance.Page, error) {
+	const op = "list a page of windows"
+	if err := q.Validate(); err != nil {
+		return maintenance.Page{}, fmt.Errorf("%s: %s: %w", s.pkg, op, err)
+	}
+	if err := s.check(ctx); err != nil {
+		return maintenance.Page{}, s.fail(ctx, op, err)
+	}
+	filter, fargs := pageFilter(q)
+	where := func(cond string, cargs ...any) (string, []any) {
+		conds := slices.Clone(filter)
+		if cond != "" {
+			conds = append(conds, cond)
+		}
+		if len(conds) == 0 {
+			return "", slices.Clone(fargs)
+		}
+		return " WHERE " + strings.Join(conds, " AND "), append(slices.Clone(fargs), cargs...)
+	}
+
+	// The page, in the direction of travel.
+	var cond, other string
+	var cargs []any
+	order := "start_ms, id"
+	if q.Cursor != nil {
+		ms, id := ToMS(q.Cursor.Start), q.Cursor.ID
+		cargs = []any{ms, ms, id}
+		if q.Backward {
+			cond, other = "start_ms <= ? AND (start_ms < ? OR id < ?)", "start_ms >= ? AND (start_ms > ? OR id >= ?)"
+		} else {
+			cond, other = "start_ms >= ? AND (start_ms > ? OR id > ?)", "start_ms <= ? AND (start_ms < ? OR id <= ?)"
+		}
+	}
+	if q.Backward {
+		order = "start_ms DESC, id DESC"
+	}
+	w, args := where(cond, cargs...)
+	query := s.db.Rebind(`SELECT ` + windowColumns + ` FROM sysmaint_windows` + w + ` ORDER BY ` + order + ` LIMIT ?`)
+	var rows []windowRow
+	if err := s.db.SelectContext(ctx, &rows, query, append(args, q.Limit+1)...); err != nil {
+		return maintenance.Page{}, s.fail(ctx, op, err)
+	}
+	p := maintenance.Page{Windows: make([]maintenance.Window, 0, min(len(rows), q.Limit))}
+	more := len(rows) > q.Limit
+	for _, r := range rows[:min(len(rows), q.Limit)] {
+		w, err := r.window()
+		if err != nil {
+			return maintenance.Page{}, s.fail(ctx, op, err)
+		}
+		p.Windows = append(p.Windows, w)
+	}
+
+	// The other side of the cursor.
+	var beyond bool
+	if q.Cursor != nil {
+		w, args := where(other, cargs...)
+		var n int
+		err := s.db.GetContext(ctx, &n, s.db.Rebind(`SELECT COUNT(*) FROM (SELECT 1 FROM sysmaint_windows`+w+` LIMIT 1) AS one`), args...)
+		if err != nil {
+			return maintenance.Page{}, s.fail(ctx, op, err)
+		}
+		beyond = n > 0
+	}
+	if q.Backward {
+		slices.Reverse(p.Windows)
+		p.Prev, p.Next = more, beyond
+	} else {
+		p.Prev, p.Next = beyond, more
+	}
+	return p, nil
+}
+
+// pageFilter returns the conditions of q's validity and state filters,
+// and their arguments. The states follow maintenance.Window.StateAt at the
+// instant's millisecond: planned while at < start, active while start <=
+// at < stop, finished after.
+func pageFilter(q maintenance.PageQuery) ([]string, []any) {
+	var conds []string
+	var args []any
+	if len(q.Validity) > 0 {
+		conds = append(conds, "validity IN (?"+strings.Repeat(", ?", len(q.Validity)-1)+")")
+		for _, v := range q.Validity {
+			args = append(args, int64(v))
+		}
+	}
+	if len(q.States) > 0 {
+		at := ToMS(q.At)
+		ors := make([]string, 0, len(q.States))
+		for _, st := range q.States {
+			switch st {
+			case maintenance.Planned:
+				ors = append(ors, "start_ms > ?")
+				args = append(args, at)
+			case maintenance.Active:
+				ors = append(ors, "(start_ms <= ? AND stop_ms > ?)")
+				args = append(args, at, at)
+			case maintenance.Finished:
+				ors = append(ors, "(start_ms <= ? AND stop_ms <= ?)")
+				args = append(args, at, at)
+			}
+		}
+		conds = append(conds, "("+strings.Join(ors, " OR ")+")")
+	}
+	return conds, args
 }

@@ -9,6 +9,7 @@ import (
 	"github.com/sysmaint/sysmaint/adapters/pgstore"
 	"github.com/sysmaint/sysmaint/adapters/sqlstore"
 	"github.com/sysmaint/sysmaint/maintenance"
+	"github.com/sysmaint/sysmaint/notify"
 	"github.com/sysmaint/sysmaint/session"
 )
 
@@ -27,19 +28,24 @@ type Database struct {
 	// Check reports whether the database takes writes now, for /healthz;
 	// nil means the Manager's health is all there is to know.
 	Check func(context.Context) error
+	// Outbox keeps the maintenance events for notify.Relay, so that
+	// instances sharing the database report each event once; nil for
+	// none.
+	Outbox notify.Outbox
 }
 
 // SQLite returns the Database of a SQLite file: its health check also
 // notices a file deleted or replaced under the running helpdesk.
 func SQLite(db *sqlstore.DB) Database {
-	return Database{Windows: db.Windows(), Sessions: db.Sessions(), SQL: db.SQL(), Check: db.Check}
+	return Database{Windows: db.Windows(), Sessions: db.Sessions(), SQL: db.SQL(), Check: db.Check, Outbox: db.Outbox()}
 }
 
 // Postgres returns the Database of a PostgreSQL schema: several helpdesk
 // instances may share it, and each sees the others' windows within
 // milliseconds and their sessions at once.
 func Postgres(db *pgstore.DB) Database {
-	return Database{Windows: db.Windows(), Sessions: db.Sessions(), SQL: db.SQL(), Check: db.SQL().PingContext}
+	return Database{Windows: db.Windows(), Sessions: db.Sessions(), SQL: db.SQL(), Check: db.SQL().PingContext,
+		Outbox: db.Outbox()}
 }
 
 // validate reports what is missing from d.
