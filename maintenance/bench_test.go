@@ -171,3 +171,85 @@ func BenchmarkManager_Recompile(b *testing.B) {
 		m.SetLead(time.Duration(30+i%2) * time.Minute)
 	}
 }
+
+// changeSizes are the window counts of the benchmarks of a change in force.
+var changeSizes = []int{1_000, 10_000, 100_000}
+
+// seedStore returns a memstore holding manyWindows(n), as stored.
+func seedStore(b *testing.B, n int) (*memstore.WindowStore, []maintenance.Window) {
+	b.Helper()
+	store := memstore.NewWindowStore()
+	ws := manyWindows(n)
+	for i, w := range ws {
+		w.CreatedBy, w.ChangedBy = "bench", "bench"
+		stored, err := store.Create(context.Background(), w)
+		if err != nil {
+			b.Fatal(err)
+		}
+		ws[i] = stored
+	}
+	return store, ws
+}
+
+// toggled returns w with its Stop an hour later or back, so that each
+// write changes the schedule.
+func toggled(w maintenance.Window, i int) maintenance.Window {
+	w.Stop = w.Start.Add(time.Duration(2+i%2) * time.Hour)
+	return w
+}
+
+// BenchmarkManager_Write measures one change through the Manager until it
+// is in force: the store's write and the schedule's update.
+func BenchmarkManager_Write(b *testing.B) {
+	ctx := context.Background()
+	for _, n := range changeSizes {
+		b.Run(fmt.Sprintf("windows=%d", n), func(b *testing.B) {
+			store, ws := seedStore(b, n)
+			m := maintenance.New(store, &maintenance.Options{Clock: newMock(), Logger: quiet})
+			if err := m.Refresh(ctx); err != nil {
+				b.Fatal(err)
+			}
+			w := ws[n/2]
+			b.ReportAllocs()
+			i := 0
+			for b.Loop() {
+				i++
+				var err error
+				if w, err = m.Update(ctx, toggled(w, i), "bench"); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+// BenchmarkManager_Reload measures what Run does after another process
+// changed one window: Sync reads the change and puts it in force. The
+// other process's write is not timed.
+func BenchmarkManager_Reload(b *testing.B) {
+	ctx := context.Background()
+	for _, n := range changeSizes {
+		b.Run(fmt.Sprintf("windows=%d", n), func(b *testing.B) {
+			store, ws := seedStore(b, n)
+			m := maintenance.New(store, &maintenance.Options{Clock: newMock(), Logger: quiet})
+			if err := m.Refresh(ctx); err != nil {
+				b.Fatal(err)
+			}
+			w := ws[n/2]
+			b.ReportAllocs()
+			i := 0
+			for b.Loop() {
+				b.StopTimer()
+				i++
+				var err error
+				if w, err = store.Update(ctx, toggled(w, i)); err != nil {
+					b.Fatal(err)
+				}
+				b.StartTimer()
+				if err := m.Sync(ctx); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}

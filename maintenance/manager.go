@@ -483,8 +483,13 @@ func (m *Manager) storeRevision(ctx context.Context) (rev int64, tracked bool, e
 	return rev, true, err
 }
 
-// sync reloads the schedule if the store changed since the last load, if
-// the last refresh failed, or if the store cannot tell (no ChangeTracker).
+// Sync brings the schedule up to date with the store, as [Manager.Run]
+// does at every poll: it reloads when the store changed since the last
+// load, when the last refresh failed, or when the store cannot tell (no
+// [ChangeTracker]). Failures are handled as by [Manager.Refresh].
+func (m *Manager) Sync(ctx context.Context) error { return m.sync(ctx) }
+
+// sync is Sync.
 func (m *Manager) sync(ctx context.Context) error {
 	m.refreshMu.Lock()
 	defer m.refreshMu.Unlock()

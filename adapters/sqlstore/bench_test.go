@@ -117,3 +117,76 @@ func BenchmarkIndexedQuery(b *testing.B) {
 		WHERE validity = 1 AND start_ms <= ? ORDER BY start_ms DESC LIMIT 1) AS latest
 		WHERE stop_ms > ?`)
 }
+
+// changeSizes are the window counts of the benchmarks of a change in force.
+var changeSizes = []int{1_000, 10_000, 100_000}
+
+// toggled returns w with its Stop half an hour later or back, so that each
+// write changes the schedule.
+func toggled(w maintenance.Window, i int) maintenance.Window {
+	w.Stop = w.Start.Add(time.Duration(60+30*(i%2)) * time.Minute)
+	return w
+}
+
+// changeBench seeds n windows and returns a Manager over them, refreshed,
+// and the middle window as stored.
+func changeBench(b *testing.B, n int) (*sqlstore.DB, *maintenance.Manager, maintenance.Window) {
+	b.Helper()
+	ctx := context.Background()
+	db := seedWindows(b, n)
+	m := maintenance.New(db.Windows(), nil)
+	require.NoError(b, m.Refresh(ctx))
+	require.Equal(b, n, m.Schedule().Len())
+	w, err := db.Windows().Get(ctx, int64(n/2+1))
+	require.NoError(b, err)
+	return db, m, w
+}
+
+// BenchmarkManager_Write measures one change through the Manager until it
+// is in force: the write to the file and the schedule's update.
+//
+//	go test -run '^$' -bench 'Manager_' ./adapters/sqlstore/
+func BenchmarkManager_Write(b *testing.B) {
+	ctx := context.Background()
+	for _, n := range changeSizes {
+		b.Run(fmt.Sprintf("windows=%d", n), func(b *testing.B) {
+			_, m, w := changeBench(b, n)
+			b.ReportAllocs()
+			i := 0
+			for b.Loop() {
+				i++
+				var err error
+				if w, err = m.Update(ctx, toggled(w, i), "bench"); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+// BenchmarkManager_Reload measures what Run does after another process
+// changed one window in the file: Sync reads the change and puts it in
+// force. The other process's write is not timed.
+func BenchmarkManager_Reload(b *testing.B) {
+	ctx := context.Background()
+	for _, n := range changeSizes {
+		b.Run(fmt.Sprintf("windows=%d", n), func(b *testing.B) {
+			db, m, w := changeBench(b, n)
+			other := db.Windows()
+			b.ReportAllocs()
+			i := 0
+			for b.Loop() {
+				b.StopTimer()
+				i++
+				var err error
+				if w, err = other.Update(ctx, toggled(w, i)); err != nil {
+					b.Fatal(err)
+				}
+				b.StartTimer()
+				if err := m.Sync(ctx); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
