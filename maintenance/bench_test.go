@@ -3,6 +3,7 @@ package maintenance_test
 import (
 	"context"
 	"fmt"
+	"runtime"
 	"testing"
 	"time"
 
@@ -251,5 +252,67 @@ func BenchmarkManager_Reload(b *testing.B) {
 				}
 			}
 		})
+	}
+}
+
+var (
+	sinkTime   time.Time
+	sinkActive bool
+)
+
+// BenchmarkManager_Status measures the check a request pays, clock
+// included, on a Manager with the real clock and a window in force:
+// "time.Now" is a bare clock read, "StatusAt(Now)" the check that reads
+// the clock, "Status/no-Run" Status while Run is not running (it reads the
+// clock), "Status/Run" Status while Run keeps the status of now (one
+// atomic load).
+//
+//	go test -run '^$' -bench 'Manager_Status' ./maintenance/
+func BenchmarkManager_Status(b *testing.B) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	m := maintenance.New(memstore.NewWindowStore(), &maintenance.Options{Logger: quiet})
+	now := time.Now()
+	if _, err := m.Add(ctx, maintenance.Window{Start: now.Add(-time.Hour), Stop: now.Add(24 * time.Hour),
+		Comment: "bench", Validity: maintenance.Valid}, "bench"); err != nil {
+		b.Fatal(err)
+	}
+	check := func(b *testing.B, status func() maintenance.Status) {
+		b.ReportAllocs()
+		var active bool
+		for b.Loop() {
+			active = status().Active()
+		}
+		if sinkActive = active; !active {
+			b.Fatal("not active")
+		}
+	}
+	b.Run("time.Now", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			sinkTime = time.Now()
+		}
+	})
+	b.Run("StatusAt(Now)", func(b *testing.B) { check(b, func() maintenance.Status { return m.StatusAt(m.Clock().Now()) }) })
+	b.Run("Status/no-Run", func(b *testing.B) { check(b, m.Status) })
+
+	done := make(chan error)
+	go func() { done <- m.Run(ctx) }()
+	for !maintenance.Driving(m) {
+		runtime.Gosched()
+	}
+	b.Run("Status/Run", func(b *testing.B) {
+		b.ReportAllocs()
+		var active bool
+		for b.Loop() {
+			active = m.Status().Active() // inlined: the call a middleware makes
+		}
+		if sinkActive = active; !active {
+			b.Fatal("not active")
+		}
+	})
+	cancel()
+	if err := <-done; err != nil {
+		b.Fatal(err)
 	}
 }

@@ -40,6 +40,21 @@
 // those beyond the reach of int64 Unix milliseconds are clamped, never
 // wrapped (see [Compile]).
 //
+// # The status of now
+//
+// [Manager.StatusAt] is exact for any instant a caller passes. [Manager.Status],
+// the check of the request path, reads no clock while [Manager.Run] runs:
+// Run keeps the status of now in an atomic pointer, and moves it on by a
+// timer from the injected clock at each instant where it changes
+// ([Status.Next]). The guarantee: a boundary (a notice begins, a window
+// starts or stops) takes effect within the timer's latency, and at worst
+// within [Options.RecheckInterval] (one second by default), the period at
+// which Run checks the status it keeps against the clock, so that a timer
+// that fired late or a step of the wall clock (suspend and resume, NTP)
+// is corrected. A change written through the Manager, and a reload that
+// found one, are in force when the call returns. While Run is not running,
+// Status reads the clock on every call, and is exact.
+//
 // # Recurrence
 //
 // A window may repeat ([Window.Recurrence]): "every Sunday 02:00-04:00
@@ -161,7 +176,14 @@
 // set it to a fixed date first (it starts at 1970), then move it with Set
 // or Add. This is what sysmaint's own tests do. The package
 // benbjohnson/clock is archived but works, and it stays the type of
-// [Options.Clock], so suites built on it go on working.
+// [Options.Clock], so suites built on it go on working. While Run runs,
+// the status of now moves in Run's goroutine when the mock fires its
+// timer: Add and Set yield for a millisecond after firing, which is
+// usually but not surely enough, so wait for the status
+// (require.Eventually), or ask [Manager.StatusAt] at the mock's now. A
+// long move of the mock fires Run's periodic timers (PollInterval,
+// RecheckInterval) over and over across it, a real millisecond each:
+// raise them in tests that move the mock by days.
 //
 // With Go's testing/synctest and the real clock (no Clock option): inside
 // synctest.Test every goroutine of the bubble runs on a fake clock that
@@ -180,6 +202,7 @@
 //		done := make(chan error)
 //		go func() { done <- m.Run(ctx) }()
 //		time.Sleep(time.Until(start)) // exactly at the start, at once
+//		synctest.Wait()               // Run's timer fired too: let it run
 //		if !m.Status().Active() { t.Fatal("not active at its start") }
 //		cancel()
 //		<-done

@@ -16,6 +16,11 @@ import (
 // other processes, unless [Options.PollInterval] says otherwise.
 const DefaultPollInterval = 500 * time.Millisecond
 
+// DefaultRecheckInterval is how often [Manager.Run] checks the status of
+// now it keeps against the clock, unless [Options.RecheckInterval] says
+// otherwise.
+const DefaultRecheckInterval = time.Second
+
 // DefaultResyncInterval is how often [Manager.Run] compares revisions with a
 // store that pushes its changes ([ChangeNotifier]), as a safety net behind
 // the pushes, unless [Options.ResyncInterval] says otherwise.
@@ -39,6 +44,13 @@ type Options struct {
 	// safety net. While the push is down, Run polls every PollInterval.
 	// Default: DefaultResyncInterval.
 	ResyncInterval time.Duration
+	// RecheckInterval bounds how long the status of now that Run keeps
+	// (see [Manager.Status]) can be wrong: Run moves it on by a timer at
+	// each instant where the status changes, and checks it against the
+	// clock at least this often, which corrects a timer that fired late
+	// and a step of the wall clock (suspend and resume, NTP).
+	// Default: DefaultRecheckInterval.
+	RecheckInterval time.Duration
 	// Logger receives refresh failures and recoveries. Default:
 	// slog.Default().
 	Logger *slog.Logger
@@ -54,7 +66,9 @@ type Options struct {
 // Manager is the entry point of the package: it adds, changes and removes
 // windows through a [Store], and answers "what is the status now?" from a
 // compiled [Schedule] held in an atomic pointer, so the check on the
-// request path does no I/O and allocates nothing.
+// request path does no I/O and allocates nothing. While [Manager.Run]
+// runs, it keeps the status of now ready as well, so that the check reads
+// no clock either: see [Manager.Status].
 //
 // The schedule is rebuilt after every change made through the Manager, by
 // [Manager.Refresh], and by [Manager.Run] when another process changes the
@@ -68,12 +82,17 @@ type Options struct {
 //
 // A Manager is safe for concurrent use.
 type Manager struct {
+	// now is the status of now while Run keeps it, nil otherwise. First,
+	// so that Status reads it at no offset and inlines.
+	now    atomic.Pointer[Status]
 	store  Store
 	clock  clock.Clock
 	lead   time.Duration // guarded by refreshMu; Lead reads the schedule's
 	poll   time.Duration
 	resync time.Duration
-	logger *slog.Logger
+	// recheck bounds the wait of the status of now (see drive).
+	recheck time.Duration
+	logger  *slog.Logger
 	// loginRefused is the text of a login refusal.
 	loginRefused string
 	horizon      time.Duration // how far ahead recurring windows are expanded
@@ -81,6 +100,8 @@ type Manager struct {
 	sched     atomic.Pointer[Schedule]
 	changed   atomic.Pointer[chan struct{}] // closed when sched is replaced
 	refreshMu sync.Mutex                    // serializes loads, so an older load never replaces a newer one
+	nowMu     sync.Mutex                    // serializes the writers of now
+	drivers   int                           // the Runs keeping now; guarded by nowMu
 	health    atomic.Pointer[Health]
 	healthMu  sync.Mutex // serializes updates of health
 	failures  uint64     // counts failed writes; guarded by healthMu
@@ -180,6 +201,9 @@ func New(store Store, opts *Options) *Manager {
 	if o.ResyncInterval <= 0 {
 		o.ResyncInterval = DefaultResyncInterval
 	}
+	if o.RecheckInterval <= 0 {
+		o.RecheckInterval = DefaultRecheckInterval
+	}
 	if o.Logger == nil {
 		o.Logger = slog.Default()
 	}
@@ -190,7 +214,8 @@ func New(store Store, opts *Options) *Manager {
 		o.Horizon = DefaultHorizon
 	}
 	o.Horizon = min(o.Horizon, MaxHorizon)
-	m := &Manager{store: store, clock: o.Clock, lead: o.Lead, poll: o.PollInterval, resync: o.ResyncInterval, logger: o.Logger,
+	m := &Manager{store: store, clock: o.Clock, lead: o.Lead, poll: o.PollInterval, resync: o.ResyncInterval,
+		recheck: o.RecheckInterval, logger: o.Logger,
 		loginRefused: o.LoginRefused, horizon: o.Horizon}
 	m.sched.Store(Compile(nil, m.lead))
 	ch := make(chan struct{})
@@ -263,20 +288,110 @@ func (m *Manager) extend() {
 //	select { case <-ch: ...; case <-timer: ... }
 func (m *Manager) Changed() <-chan struct{} { return *m.changed.Load() }
 
-// publish puts s in force and wakes those waiting on Changed.
+// publish puts s in force, moves the status of now onto it, and wakes
+// those waiting on Changed.
 func (m *Manager) publish(s *Schedule) {
 	m.sched.Store(s)
+	m.advance()
 	ch := make(chan struct{})
 	close(*m.changed.Swap(&ch))
 }
 
-// Status returns the status now, by the Manager's clock.
-func (m *Manager) Status() Status { return m.sched.Load().At(m.clock.Now()) }
+// Status returns the status now.
+//
+// While [Manager.Run] runs, Status reads the status of now that Run keeps:
+// one atomic load, no clock read, no allocation. Run moves it on by a
+// timer from the Manager's clock at each instant where the status changes
+// ([Status.Next]: a notice begins, a window starts or stops), and checks
+// it against the clock at least every [Options.RecheckInterval]. So a
+// boundary takes effect within the timer's latency (microseconds on an
+// idle machine), and at worst within RecheckInterval, should the timer
+// fire late or the wall clock step (suspend and resume, NTP). A change
+// through the Manager, and a reload that found one, are in force at once.
+//
+// While Run is not running (before it starts, after it returns, and in
+// hosts and tests that never call it), Status reads the clock and is
+// exact: StatusAt(Clock().Now()).
+//
+// [Manager.StatusAt] is exact for any instant a caller passes.
+func (m *Manager) Status() Status {
+	if st := m.now.Load(); st != nil {
+		return *st
+	}
+	return m.statusByClock()
+}
+
+// statusByClock is Status while Run does not keep the status of now, out
+// of line so that Status inlines.
+//
+//go:noinline
+func (m *Manager) statusByClock() Status { return m.sched.Load().At(m.clock.Now()) }
 
 // StatusAt returns the status at t. Recurring windows count within the
 // schedule's horizon only, from a day before the clock's now to
 // Options.Horizon after it (see [Horizon]).
 func (m *Manager) StatusAt(t time.Time) Status { return m.sched.Load().At(t) }
+
+// advance sets the status of now from the schedule in force and the clock,
+// when Run keeps it, and returns when it next changes (zero for never, or
+// when Run does not keep it).
+func (m *Manager) advance() time.Time {
+	m.nowMu.Lock()
+	defer m.nowMu.Unlock()
+	if m.drivers == 0 {
+		return time.Time{}
+	}
+	st := m.sched.Load().At(m.clock.Now())
+	if cur := m.now.Load(); cur == nil || cur.s != st.s || cur.seg != st.seg {
+		m.now.Store(&st)
+	}
+	return st.Next()
+}
+
+// startDriving makes Status read the status of now that drive keeps, and
+// sets it.
+func (m *Manager) startDriving() {
+	m.nowMu.Lock()
+	m.drivers++
+	m.nowMu.Unlock()
+	m.advance()
+}
+
+// stopDriving lets Status read the clock again once no Run keeps the status
+// of now.
+func (m *Manager) stopDriving() {
+	m.nowMu.Lock()
+	defer m.nowMu.Unlock()
+	if m.drivers--; m.drivers == 0 {
+		m.now.Store(nil)
+	}
+}
+
+// drive keeps the status of now until ctx is done: it moves it on when the
+// status next changes, when the schedule is replaced (publish has moved it
+// already; the wait changes), and at least every recheck, which corrects a
+// late timer and a step of the wall clock.
+func (m *Manager) drive(ctx context.Context) {
+	for {
+		changed := m.Changed()
+		wait := m.recheck
+		if next := m.advance(); !next.IsZero() {
+			wait = min(wait, m.clock.Until(next))
+		}
+		if wait <= 0 {
+			continue // the clock passed next meanwhile: look again
+		}
+		t := m.clock.Timer(wait)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return
+		case <-changed:
+			t.Stop()
+		case <-t.C:
+		}
+	}
+}
 
 // Schedule returns the schedule in force.
 func (m *Manager) Schedule() *Schedule { return m.sched.Load() }
@@ -518,16 +633,31 @@ func (m *Manager) sync(ctx context.Context) error {
 // After a write through the Manager failed, Run also asks a [Checker] store
 // at every wake-up whether writes heal (see [Health.WriteErr]).
 //
+// Run keeps the status of now that [Manager.Status] reads, in a goroutine
+// of its own, which has ended when Run returns; Status reads the clock
+// again then.
+//
 // Run also keeps the horizon of recurring windows ahead of the clock: once
 // a day it recompiles the schedule in force over a horizon that starts
 // from now, without reading the store (see [Options.Horizon]). Without
 // Run, the horizon moves only when the schedule is reloaded.
 func (m *Manager) Run(ctx context.Context) error {
+	ctx, cancel := context.WithCancel(ctx)
+	m.startDriving()
+	driven := make(chan struct{})
+	go func() {
+		defer close(driven)
+		m.drive(ctx)
+	}()
+	defer func() {
+		cancel()
+		<-driven
+		m.stopDriving()
+	}()
 	cn, ok := m.store.(ChangeNotifier)
 	if !ok {
 		return m.follow(ctx, nil)
 	}
-	ctx, cancel := context.WithCancel(ctx)
 	pushed := make(chan error, 1)
 	done := make(chan struct{})
 	go func() {

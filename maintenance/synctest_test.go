@@ -15,7 +15,8 @@ import (
 
 // TestSynctest_Manager is the package documentation's "# Testing" sketch:
 // the real clock inside a testing/synctest bubble, time.Sleep to the
-// instant a window starts, Run ended by its context.
+// instant a window starts, synctest.Wait for Run to move the status of now
+// on, Run ended by its context.
 func TestSynctest_Manager(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		ctx, cancel := context.WithCancel(t.Context())
@@ -28,9 +29,11 @@ func TestSynctest_Manager(t *testing.T) {
 		go func() { done <- m.Run(ctx) }()
 
 		time.Sleep(time.Until(start) - time.Millisecond)
+		synctest.Wait()
 		assert.False(t, m.Status().Active(), "a millisecond before")
 		assert.True(t, start.Equal(m.Status().Next()), "the next change is the start")
 		time.Sleep(time.Millisecond)
+		synctest.Wait() // Run's timer fired at the same instant: let it move the status on
 		assert.True(t, m.Status().Active(), "at its start")
 		cancel()
 		assert.NoError(t, <-done)

@@ -3,7 +3,7 @@
 // the login rule in front of the login handler ([LoginGateWith]), an optional
 // 503 lockout ([Lockout]) and optional ending of existing non-admin
 // sessions ([EndSessions]). [Maintenance] does the work of Banner, Lockout
-// and EndSessions in one middleware, reading the clock once per request:
+// and EndSessions in one middleware, reading the status once per request:
 // use it when you want more than one of them.
 //
 // Every middleware has the shape func(http.Handler) http.Handler, built by
@@ -53,17 +53,20 @@
 // # Hot path
 //
 // When no window is active or upcoming, each middleware reads the Manager's
-// status (a clock read, an atomic load and two integer comparisons) and
-// calls next with the request unchanged: no callback is called, no context
-// is made, nothing is allocated. The login gate does not even read the
+// status ([maintenance.Manager.Status]) and calls next with the request
+// unchanged: no callback is called, no context is made, nothing is
+// allocated. While [maintenance.Manager.Run] runs, the status is the one
+// Run keeps for now: one atomic load, no clock read (a clock read costs
+// some 55 ns on virtual machines whose time.Now is not served by the
+// vDSO); without Run, each status read reads the clock, so stacking
+// Banner, Lockout and EndSessions pays it three times and [Maintenance]
+// once. The lockout reads the clock only when it acts on a request, for
+// Retry-After and the bypass link. The login gate does not even read the
 // status for requests other than POST. Everything the lockout's options
 // add (addresses, bypass, page hook, counters) runs only during a window,
-// or for the bypass link also while one is upcoming. The clock read is
-// the dearest part: some 55 ns on virtual machines whose time.Now is not
-// served by the vDSO, against a few nanoseconds for the rest, so stacking
-// Banner, Lockout and EndSessions pays it three times and [Maintenance]
-// once. BenchmarkMiddleware measures both against a bare handler, with
-// and without every lockout option configured.
+// or for the bypass link also while one is upcoming. BenchmarkMiddleware
+// measures the middleware against a bare handler, with and without every
+// lockout option configured.
 //
 // # Login gate
 //

@@ -221,7 +221,8 @@ func Lockout(m *maintenance.Manager, opts *LockoutOptions) func(http.Handler) ht
 	l := newLockout("Lockout", opts)
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			if now := m.Clock().Now(); !l.refuse(m.StatusAt(now), now, w, r) {
+			st := m.Status() // the clock is read only when the lockout acts on r
+			if !(st.Active() || l.bypass != nil && st.HasUpcoming()) || !l.refuse(st, m.Clock().Now(), w, r) {
 				next.ServeHTTP(w, r)
 			}
 		})

@@ -76,11 +76,12 @@ func TestSynctest_WindowStartsOnTime(t *testing.T) {
 		assert.Equal(t, http.StatusOK, get())
 
 		time.Sleep(time.Until(start) - time.Millisecond)
+		synctest.Wait()
 		assert.Equal(t, http.StatusOK, get(), "a millisecond before the start")
 		time.Sleep(time.Millisecond)
+		synctest.Wait() // Run (which moves the status of now on), Watch and Relay woke at the start too
 		assert.True(t, time.Now().Equal(start))
 		assert.Equal(t, http.StatusServiceUnavailable, get(), "at the start")
-		synctest.Wait() // Watch and Relay have reported the start
 		mu.Lock()
 		for _, who := range []string{"watch", "relay"} {
 			var started []time.Time
@@ -94,6 +95,7 @@ func TestSynctest_WindowStartsOnTime(t *testing.T) {
 		mu.Unlock()
 
 		time.Sleep(time.Hour)
+		synctest.Wait()
 		assert.Equal(t, http.StatusOK, get(), "after the window")
 
 		cancel()

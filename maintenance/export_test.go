@@ -1,0 +1,5 @@
+package maintenance
+
+// Driving reports whether Run keeps the status of now that Status reads,
+// rather than Status reading the clock.
+func Driving(m *Manager) bool { return m.now.Load() != nil }
