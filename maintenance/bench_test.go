@@ -60,7 +60,7 @@ func BenchmarkSchedule_AtMiss(b *testing.B) {
 
 // BenchmarkCompile measures building a schedule, done on every change.
 func BenchmarkCompile(b *testing.B) {
-	for _, n := range []int{1000, 100000} {
+	for _, n := range []int{1000, 10000, 100000} {
 		ws := manyWindows(n)
 		b.Run(fmt.Sprintf("windows=%d", n), func(b *testing.B) {
 			b.ReportAllocs()

@@ -241,7 +241,7 @@ func (m *Manager) SetLead(lead time.Duration) {
 	defer m.refreshMu.Unlock()
 	m.lead = lead
 	prev := m.sched.Load()
-	m.publish(compile(prev.windows, lead, m.horizonAt(m.clock.Now()), prev))
+	m.publish(compile(prev.windows, lead, m.horizonAt(m.clock.Now()), prev, true))
 }
 
 // horizonLookback is how far before the clock's now a Manager's schedule
@@ -274,7 +274,7 @@ func (m *Manager) extend() {
 	defer m.refreshMu.Unlock()
 	now := m.clock.Now()
 	if s := m.sched.Load(); due(s, now) {
-		m.publish(compile(s.windows, m.lead, m.horizonAt(now), s))
+		m.publish(compile(s.windows, m.lead, m.horizonAt(now), s, true))
 	}
 }
 
@@ -561,7 +561,7 @@ func (m *Manager) load(ctx context.Context) error {
 		var ws []Window
 		ws, err = m.store.List(ctx, Valid)
 		if err == nil {
-			m.publish(compile(ws, m.lead, m.horizonAt(m.clock.Now()), m.sched.Load()))
+			m.publish(compile(ws, m.lead, m.horizonAt(m.clock.Now()), m.sched.Load(), true))
 			m.loads.Add(1)
 			if tracked {
 				m.revision = rev

@@ -76,7 +76,7 @@ type Horizon struct {
 // fixed date. A [Manager] compiles over a horizon that follows its clock;
 // use [CompileHorizon] to choose one.
 func Compile(windows []Window, lead time.Duration) *Schedule {
-	return compile(windows, lead, Horizon{}, nil)
+	return compile(windows, lead, Horizon{}, nil, false)
 }
 
 // CompileHorizon builds the schedule of windows with the given default
@@ -106,16 +106,30 @@ func Compile(windows []Window, lead time.Duration) *Schedule {
 // windows over the default horizon (some 57 000 occurrences) take some
 // tens of milliseconds.
 func CompileHorizon(windows []Window, lead time.Duration, h Horizon) *Schedule {
-	return compile(windows, lead, h, nil)
+	return compile(windows, lead, h, nil, false)
 }
 
 // compile is CompileHorizon, reusing the series of prev (which may be nil)
-// for the recurring windows it holds unchanged.
-func compile(windows []Window, lead time.Duration, h Horizon, prev *Schedule) *Schedule {
+// for the recurring windows it holds unchanged. With owned, windows is
+// the caller's to give: when every window takes part, in order, the
+// schedule keeps the slice rather than a copy, normalizing in place those
+// that need it (a schedule's own windows need none, so two schedules may
+// share them).
+//
+// It costs O(n log n) for n windows taking part, and O(n) when they come
+// sorted by Start, then ID, with one lead time (a Manager's windows, as
+// its store lists them): every sort below first checks whether its input
+// is sorted already.
+func compile(windows []Window, lead time.Duration, h Horizon, prev *Schedule, owned bool) *Schedule {
 	s := &Schedule{lead: lead}
+	// A source is a window taking part: its index in windows, its series
+	// when it recurs, and its clamped Start and Stop (a normalized
+	// window's, read from the window as given: normalizing truncates to
+	// the millisecond, as unixMS does).
 	type source struct {
-		w           Window
+		i           int
 		sr          *series
+		id          int64
 		start, stop int64
 	}
 	var reuse map[int64]int
@@ -127,32 +141,39 @@ func compile(windows []Window, lead time.Duration, h Horizon, prev *Schedule) *S
 			}
 		}
 	}
-	var srcs []source
+	srcs := make([]source, 0, len(windows))
 	var earliest time.Time
-	for _, w := range windows {
-		w = w.Normalize()
+	sorted := true
+	for i := range windows {
+		w := &windows[i]
 		start, stop := unixMS(w.Start), unixMS(w.Stop)
 		if w.Validity != Valid || start >= stop {
 			continue
 		}
 		var sr *series
 		if !w.Recurrence.IsZero() {
-			if j, ok := reuse[w.ID]; ok && sameSeries(prev.windows[j], w) {
+			nw := w.Normalize()
+			if j, ok := reuse[w.ID]; ok && sameSeries(prev.windows[j], nw) {
 				sr = prev.series[j]
-			} else if sr, _ = newSeries(w); sr == nil {
+			} else if sr, _ = newSeries(nw); sr == nil {
 				continue
 			}
-			if earliest.IsZero() || w.Start.Before(earliest) {
-				earliest = w.Start
+			if earliest.IsZero() || nw.Start.Before(earliest) {
+				earliest = nw.Start
 			}
 		}
-		srcs = append(srcs, source{w, sr, start, stop})
+		if k := len(srcs) - 1; sorted && k >= 0 && cmp.Or(cmp.Compare(srcs[k].start, start), cmp.Compare(srcs[k].id, w.ID)) > 0 {
+			sorted = false
+		}
+		srcs = append(srcs, source{i, sr, w.ID, start, stop})
 	}
 	// Sorted by the clamped Start, so that windows clamped to the same
 	// instant are ordered by ID like any others that start together.
-	slices.SortFunc(srcs, func(a, b source) int {
-		return cmp.Or(cmp.Compare(a.start, b.start), cmp.Compare(a.w.ID, b.w.ID))
-	})
+	if !sorted {
+		slices.SortFunc(srcs, func(a, b source) int {
+			return cmp.Or(cmp.Compare(a.start, b.start), cmp.Compare(a.id, b.id))
+		})
+	}
 	if h.From.IsZero() && h.Until.IsZero() && !earliest.IsZero() {
 		h = Horizon{From: earliest, Until: earliest.Add(DefaultHorizon)}
 	}
@@ -164,57 +185,83 @@ func compile(windows []Window, lead time.Duration, h Horizon, prev *Schedule) *S
 	s.untilMS = untilMS
 
 	n := len(srcs)
-	s.windows = make([]Window, n)
-	s.series = make([]*series, n)
-	type entry struct {
-		src         int32
-		id          int64
-		start, stop int64
-	}
-	es := make([]entry, 0, n)
-	for i, src := range srcs {
-		s.windows[i], s.series[i] = src.w, src.sr
-		if src.sr == nil {
-			es = append(es, entry{int32(i), src.w.ID, src.start, src.stop})
-			continue
+	if owned && sorted && n == len(windows) {
+		s.windows = windows
+		for k := range s.windows {
+			if w := &s.windows[k]; !w.normal() {
+				*w = w.Normalize()
+			}
 		}
-		s.recurring = true
-		sr := src.sr
-		leadMS := s.leadOf(src.w).Milliseconds()
-		res := &resolver{loc: sr.loc}
-		lo := floorDiv(subMS(fromMS, sr.dur), 1000) - slack
-		hi := floorDiv(untilMS, 1000) + leadMS/1000 + slack // |untilMS/1000| and leadMS/1000 are far below 2^62
-		sr.walk(res, lo, hi, func(_, ms int64) bool {
-			if ms-leadMS >= untilMS {
-				return false
+	} else {
+		s.windows = make([]Window, n)
+		for k, src := range srcs {
+			if w := &windows[src.i]; w.normal() {
+				s.windows[k] = *w
+			} else {
+				s.windows[k] = w.Normalize()
 			}
-			if ms+sr.dur > fromMS && !sr.excepted(ms) {
-				es = append(es, entry{int32(i), src.w.ID, ms, ms + sr.dur})
-			}
-			return true
-		})
+		}
 	}
-	if s.recurring {
-		slices.SortFunc(es, func(a, b entry) int {
-			if a.start != b.start {
-				return cmp.Compare(a.start, b.start)
-			}
-			return cmp.Compare(a.id, b.id)
-		})
-	}
-	m := len(es)
-	s.src = make([]int32, m)
-	s.ids = make([]int64, m)
-	s.start = make([]int64, m)
-	s.stop = make([]int64, m)
-	notice := make([]int64, m)
+	s.series = make([]*series, n)
 	leads := make([]int64, n)
-	for i := range s.windows {
-		leads[i] = s.leadOf(s.windows[i]).Milliseconds()
+	for k, src := range srcs {
+		s.series[k] = src.sr
+		leads[k] = s.leadOf(s.windows[k]).Milliseconds()
+		if src.sr != nil {
+			s.recurring = true
+		}
 	}
-	for i, e := range es {
-		s.src[i], s.ids[i], s.start[i], s.stop[i] = e.src, e.id, e.start, e.stop
-		notice[i] = subMS(e.start, leads[e.src])
+	if !s.recurring {
+		// The entries are the windows, in the same order.
+		s.src = make([]int32, n)
+		s.ids = make([]int64, n)
+		s.start = make([]int64, n)
+		s.stop = make([]int64, n)
+		for k, src := range srcs {
+			s.src[k], s.ids[k], s.start[k], s.stop[k] = int32(k), src.id, src.start, src.stop
+		}
+	} else {
+		type entry struct {
+			src         int32
+			id          int64
+			start, stop int64
+		}
+		es := make([]entry, 0, n)
+		for k, src := range srcs {
+			if src.sr == nil {
+				es = append(es, entry{int32(k), src.id, src.start, src.stop})
+				continue
+			}
+			sr := src.sr
+			leadMS := leads[k]
+			res := &resolver{loc: sr.loc}
+			lo := floorDiv(subMS(fromMS, sr.dur), 1000) - slack
+			hi := floorDiv(untilMS, 1000) + leadMS/1000 + slack // |untilMS/1000| and leadMS/1000 are far below 2^62
+			sr.walk(res, lo, hi, func(_, ms int64) bool {
+				if ms-leadMS >= untilMS {
+					return false
+				}
+				if ms+sr.dur > fromMS && !sr.excepted(ms) {
+					es = append(es, entry{int32(k), src.id, ms, ms + sr.dur})
+				}
+				return true
+			})
+		}
+		slices.SortFunc(es, func(a, b entry) int {
+			return cmp.Or(cmp.Compare(a.start, b.start), cmp.Compare(a.id, b.id))
+		})
+		m := len(es)
+		s.src = make([]int32, m)
+		s.ids = make([]int64, m)
+		s.start = make([]int64, m)
+		s.stop = make([]int64, m)
+		for i, e := range es {
+			s.src[i], s.ids[i], s.start[i], s.stop[i] = e.src, e.id, e.start, e.stop
+		}
+	}
+	notice := make([]int64, len(s.start))
+	for i, start := range s.start {
+		notice[i] = subMS(start, leads[s.src[i]])
 	}
 	s.segs = s.sweep(notice)
 	s.cur.Store(&s.segs[0])
@@ -301,18 +348,13 @@ func subMS(a, b int64) int64 {
 // of the horizon is a boundary too when a window recurs.
 func (s *Schedule) sweep(notice []int64) []segment {
 	n := len(s.start)
-	bounds := make([]int64, 0, 3*n+1)
-	bounds = append(bounds, notice...)
-	bounds = append(bounds, s.start...)
-	bounds = append(bounds, s.stop...)
+	byNotice := indexes(notice)
+	byStop := indexes(s.stop)
+	var until []int64
 	if s.recurring {
-		bounds = append(bounds, s.untilMS)
+		until = []int64{s.untilMS}
 	}
-	slices.Sort(bounds)
-	bounds = slices.Compact(bounds)
-
-	byNotice := indexes(n, func(a, b int) int { return cmp.Compare(notice[a], notice[b]) })
-	byStop := indexes(n, func(a, b int) int { return cmp.Compare(s.stop[a], s.stop[b]) })
+	bounds := mergeBounds(sortedBy(notice, byNotice), s.start, sortedBy(s.stop, byStop), until)
 	stretches := s.stretches()
 
 	segs := make([]segment, 1, len(bounds)+1)
@@ -374,7 +416,7 @@ func (s *Schedule) sweep(notice []int64) []segment {
 // stretches merges the entries' intervals where they overlap or touch and
 // returns the merged intervals in order, as [start, stop) pairs in Unix ms.
 func (s *Schedule) stretches() [][2]int64 {
-	var out [][2]int64
+	out := make([][2]int64, 0, min(len(s.start), 64))
 	for i := range s.start {
 		if k := len(out) - 1; k >= 0 && s.start[i] <= out[k][1] {
 			out[k][1] = max(out[k][1], s.stop[i])
@@ -385,13 +427,50 @@ func (s *Schedule) stretches() [][2]int64 {
 	return out
 }
 
-func indexes(n int, cmp func(a, b int) int) []int {
-	idx := make([]int, n)
+// indexes returns the indexes of keys in the order of their keys, ties in
+// the order of the indexes. It sorts only when keys are not in order.
+func indexes(keys []int64) []int {
+	idx := make([]int, len(keys))
 	for i := range idx {
 		idx[i] = i
 	}
-	slices.SortStableFunc(idx, cmp)
+	if !slices.IsSorted(keys) {
+		slices.SortFunc(idx, func(a, b int) int { return cmp.Or(cmp.Compare(keys[a], keys[b]), cmp.Compare(a, b)) })
+	}
 	return idx
+}
+
+// sortedBy returns keys in the order of idx.
+func sortedBy(keys []int64, idx []int) []int64 {
+	out := make([]int64, len(idx))
+	for k, i := range idx {
+		out[k] = keys[i]
+	}
+	return out
+}
+
+// mergeBounds merges sorted slices into one sorted slice without repeats.
+func mergeBounds(lists ...[]int64) []int64 {
+	size := 0
+	for _, l := range lists {
+		size += len(l)
+	}
+	out := make([]int64, 0, size)
+	for {
+		k := -1
+		for j, l := range lists {
+			if len(l) > 0 && (k < 0 || l[0] < lists[k][0]) {
+				k = j
+			}
+		}
+		if k < 0 {
+			return out
+		}
+		if v := lists[k][0]; len(out) == 0 || out[len(out)-1] != v {
+			out = append(out, v)
+		}
+		lists[k] = lists[k][1:]
+	}
 }
 
 // idxHeap is a binary heap of window indexes ordered by less, typed so

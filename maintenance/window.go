@@ -202,6 +202,23 @@ func (w Window) Normalize() Window {
 	return w
 }
 
+// normal reports whether w is its own Normalize for certain, cheaply: a
+// window that does not recur, every instant already in UTC at the
+// millisecond without a monotonic reading. False means "maybe not".
+func (w *Window) normal() bool {
+	return w.Recurrence.IsZero() && w.Lead%time.Millisecond == 0 &&
+		isNormTime(w.Start) && isNormTime(w.Stop) && isNormTime(w.CreatedAt) && isNormTime(w.ChangedAt) &&
+		isNormTime(w.Occurrence)
+}
+
+// isNormTime reports whether t == normTime(t).
+func isNormTime(t time.Time) bool {
+	if t.IsZero() {
+		return t == time.Time{}
+	}
+	return t.Location() == time.UTC && t.Nanosecond()%1e6 == 0 && t == t.Round(0)
+}
+
 // normTime returns t in UTC truncated to the millisecond. It truncates the
 // time.Time itself rather than going through t.UnixMilli, which wraps for
 // instants some 292 million years from 1970 and would carry such an

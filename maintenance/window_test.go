@@ -273,3 +273,42 @@ func TestManager_AddRefusesABadActor(t *testing.T) {
 	_, err := m.Add(context.Background(), validWindow(), strings.Repeat("é", 250))
 	assert.NoError(t, err, "250 characters are allowed")
 }
+
+// TestWindow_normal: the shortcut Compile takes for windows already
+// normalized says yes only for windows equal to their Normalize.
+func TestWindow_normal(t *testing.T) {
+	berlin, err := time.LoadLocation("Europe/Berlin")
+	require.NoError(t, err)
+	tests := []struct {
+		name   string
+		change func(w *maintenance.Window)
+		normal bool
+	}{
+		{"normalized", func(*maintenance.Window) {}, true},
+		{"zero audit instants", func(w *maintenance.Window) { w.CreatedAt, w.ChangedAt = time.Time{}, time.Time{} }, true},
+		{"monotonic reading", func(w *maintenance.Window) { w.Start = time.Now() }, false},
+		{"whole ms with a monotonic reading", func(w *maintenance.Window) {
+			now := time.Now()
+			w.Stop = now.Add(-time.Duration(now.Nanosecond() % 1e6))
+		}, false},
+		{"another zone", func(w *maintenance.Window) { w.Stop = w.Stop.In(berlin) }, false},
+		{"below the millisecond", func(w *maintenance.Window) { w.ChangedAt = w.ChangedAt.Add(time.Microsecond) }, false},
+		{"zero instant in a zone", func(w *maintenance.Window) { w.Occurrence = time.Time{}.In(berlin) }, false},
+		{"lead below the millisecond", func(w *maintenance.Window) { w.Lead = time.Minute + time.Nanosecond }, false},
+		{"recurring", func(w *maintenance.Window) {
+			w.Recurrence = maintenance.Recurrence{Rule: "FREQ=DAILY", Zone: "UTC"}
+		}, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			w := validWindow()
+			w.CreatedAt, w.ChangedAt, w.Lead = base.Add(-time.Hour), base.Add(-time.Minute), time.Minute
+			w = w.Normalize()
+			tt.change(&w)
+			assert.Equal(t, tt.normal, maintenance.Normal(w))
+			if maintenance.Normal(w) {
+				assert.Equal(t, w.Normalize(), w, "normal, so its own Normalize, field by field")
+			}
+		})
+	}
+}
