@@ -14,6 +14,10 @@ var (
 	// ErrConflict means the window changed since it was read: the update
 	// carried a stale Version and was refused.
 	ErrConflict = errors.New("maintenance: window changed since it was read")
+	// ErrRevisionUnknown means a [ChangeLister] cannot tell what changed
+	// after the revision asked for: it is too old, or not one the store
+	// gave. The caller lists every window instead.
+	ErrRevisionUnknown = errors.New("maintenance: the store cannot list the changes since this revision")
 )
 
 // Reason says what is wrong with one field of a window.

@@ -66,3 +66,40 @@ type ChangeNotifier interface {
 	// time and must not block.
 	WatchChanges(ctx context.Context, report func(error)) error
 }
+
+// Changes is what changed in a store after a revision: see [ChangeLister].
+type Changes struct {
+	// Windows are the windows created or updated, as they are stored now,
+	// whatever their validity, sorted by ID; never nil.
+	Windows []Window
+	// Deleted are the IDs of the windows deleted, ascending; never nil.
+	Deleted []int64
+	// Revision is the store's revision the changes reach: ask from it next
+	// time.
+	Revision int64
+}
+
+// ChangeLister is implemented by stores that can list what changed after a
+// revision, so that [Manager.Run] reads the windows that changed rather
+// than every window: a reload after a change costs the same whatever the
+// number of windows in the store.
+type ChangeLister interface {
+	ChangeTracker
+	// ChangesSince returns every change made after revision rev: each
+	// window created or updated since, as it is stored now, and the ID of
+	// each window deleted since. Revisions only grow. The changes reach at
+	// least Changes.Revision; they may include later ones too, which the
+	// next call, from Changes.Revision, gives again. An ID in both Windows
+	// and Deleted is of a window deleted while the changes were read.
+	// Applying Windows, then Deleted, to the windows as they were at rev
+	// gives them as they are at Changes.Revision or later.
+	//
+	// A store keeps what it needs to answer for a bounded span of recent
+	// revisions (deletions leave tombstones, pruned after a while), at
+	// least the revisions of its last thousand changes. A rev it cannot
+	// answer for gives an error wrapping ErrRevisionUnknown: one older
+	// than that span, one below the revision of the store when it was new,
+	// or one ahead of its current revision (a store restored from a
+	// backup). The caller then lists every window instead.
+	ChangesSince(ctx context.Context, rev int64) (Changes, error)
+}

@@ -13,25 +13,56 @@ import (
 
 // WindowStore is a maintenance.Store that keeps windows in memory. It is
 // the reference implementation of the contract and the fake for tests; its
-// Revision lets a Manager skip reloads when nothing changed. The zero value
-// is not ready: use NewWindowStore. A WindowStore is safe for concurrent use.
+// Revision lets a Manager skip reloads when nothing changed, and its
+// ChangesSince lets it read only what changed (a maintenance.ChangeLister
+// that answers for the last KeepChanges changes). The zero value is not
+// ready: use NewWindowStore. A WindowStore is safe for concurrent use.
 type WindowStore struct {
 	mu      sync.RWMutex
 	windows map[int64]maintenance.Window
 	lastID  int64
 	rev     int64
+	log     []change // the latest changes, by revision: at least keep of them
+	from    int64    // the oldest revision ChangesSince answers for
+	keep    int
 }
+
+// change is one entry of a WindowStore's log: window id was written (or
+// deleted) at revision rev.
+type change struct {
+	rev, id int64
+	deleted bool
+}
+
+// KeepChanges is how many changes a WindowStore remembers for
+// ChangesSince: a revision more changes behind is answered with
+// maintenance.ErrRevisionUnknown.
+const KeepChanges = 10_000
 
 // NewWindowStore returns an empty WindowStore.
 func NewWindowStore() *WindowStore {
-	return &WindowStore{windows: map[int64]maintenance.Window{}}
+	return &WindowStore{windows: map[int64]maintenance.Window{}, keep: KeepChanges}
 }
 
 var (
 	_ maintenance.Store         = (*WindowStore)(nil)
 	_ maintenance.ChangeTracker = (*WindowStore)(nil)
+	_ maintenance.ChangeLister  = (*WindowStore)(nil)
 	_ maintenance.PageLister    = (*WindowStore)(nil)
 )
+
+// note records a change to window id at the next revision; s.mu is held
+// for writing. The log keeps between keep and twice keep changes, so that
+// it is cut once every keep changes.
+func (s *WindowStore) note(id int64, deleted bool) {
+	s.rev++
+	s.log = append(s.log, change{s.rev, id, deleted})
+	if len(s.log) > 2*s.keep {
+		cut := len(s.log) - s.keep
+		s.from = s.log[cut-1].rev
+		s.log = slices.Clone(s.log[cut:])
+	}
+}
 
 // Create implements maintenance.Store.
 func (s *WindowStore) Create(ctx context.Context, w maintenance.Window) (maintenance.Window, error) {
@@ -44,7 +75,7 @@ func (s *WindowStore) Create(ctx context.Context, w maintenance.Window) (mainten
 	w = own(w.Normalize())
 	w.ID, w.Version = s.lastID, 1
 	s.windows[w.ID] = w
-	s.rev++
+	s.note(w.ID, false)
 	return own(w), nil
 }
 
@@ -81,7 +112,7 @@ func (s *WindowStore) Update(ctx context.Context, w maintenance.Window) (mainten
 	w.CreatedAt, w.CreatedBy = old.CreatedAt, old.CreatedBy
 	w.Version = old.Version + 1
 	s.windows[w.ID] = w
-	s.rev++
+	s.note(w.ID, false)
 	return own(w), nil
 }
 
@@ -96,7 +127,7 @@ func (s *WindowStore) Delete(ctx context.Context, id int64) error {
 		return fmt.Errorf("memstore: delete window %d: %w", id, maintenance.ErrNotFound)
 	}
 	delete(s.windows, id)
-	s.rev++
+	s.note(id, true)
 	return nil
 }
 
@@ -153,4 +184,40 @@ func (s *WindowStore) Revision(ctx context.Context) (int64, error) {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	return s.rev, nil
+}
+
+// ChangesSince implements maintenance.ChangeLister from the log of the
+// latest changes: it costs what the changes since rev cost, whatever the
+// number of windows.
+func (s *WindowStore) ChangesSince(ctx context.Context, rev int64) (maintenance.Changes, error) {
+	if err := ctx.Err(); err != nil {
+		return maintenance.Changes{}, err
+	}
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	if rev < s.from || rev > s.rev {
+		return maintenance.Changes{}, fmt.Errorf("memstore: changes since revision %d (the store answers from %d to %d): %w",
+			rev, s.from, s.rev, maintenance.ErrRevisionUnknown)
+	}
+	i, _ := slices.BinarySearchFunc(s.log, rev+1, func(c change, r int64) int { return cmp.Compare(c.rev, r) })
+	written, deleted := map[int64]bool{}, map[int64]bool{}
+	for _, c := range s.log[i:] {
+		if c.deleted {
+			deleted[c.id] = true
+		} else {
+			written[c.id] = true
+		}
+	}
+	out := maintenance.Changes{Windows: []maintenance.Window{}, Deleted: []int64{}, Revision: s.rev}
+	for id := range written {
+		if w, ok := s.windows[id]; ok {
+			out.Windows = append(out.Windows, own(w))
+		}
+	}
+	for id := range deleted {
+		out.Deleted = append(out.Deleted, id)
+	}
+	slices.SortFunc(out.Windows, func(a, b maintenance.Window) int { return cmp.Compare(a.ID, b.ID) })
+	slices.Sort(out.Deleted)
+	return out, nil
 }

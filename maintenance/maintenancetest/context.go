@@ -75,6 +75,13 @@ func contextCases() []tcase {
 			_, err := ct.Revision(ctx)
 			assert.ErrorIs(t, err, want)
 		}},
+		{"ChangesSince", func(t *testing.T, s maintenance.Store, ctx context.Context, want error) {
+			cl := lister(t, s)
+			r := revision(t, cl)
+			mustCreate(t, s, fixture("a", at(1), maintenance.Valid))
+			_, err := cl.ChangesSince(ctx, r)
+			assert.ErrorIs(t, err, want)
+		}},
 	}
 	var out []tcase
 	for _, k := range kinds {

@@ -2,8 +2,9 @@
 // [maintenance.Store] adapters.
 //
 // [RunStoreTests] turns every sentence of the Store contract (and of
-// [maintenance.ChangeTracker], [maintenance.PageLister] and
-// [maintenance.ChangeNotifier], when the store implements them) into a
+// [maintenance.ChangeTracker], [maintenance.ChangeLister],
+// [maintenance.PageLister] and [maintenance.ChangeNotifier], when the
+// store implements them) into a
 // subtest, each on a fresh store. An adapter's conformance test is three
 // lines:
 //

@@ -13,9 +13,9 @@ import (
 // grouped by method, each on a fresh store. newStore is called once per
 // subtest with that subtest's t; it must return an empty store and may
 // register cleanups on t (to close a database, say). When the store also
-// implements [maintenance.ChangeTracker], [maintenance.PageLister] or
-// [maintenance.ChangeNotifier], their contracts are checked too; otherwise
-// those subtests are skipped.
+// implements [maintenance.ChangeTracker], [maintenance.ChangeLister],
+// [maintenance.PageLister] or [maintenance.ChangeNotifier], their
+// contracts are checked too; otherwise those subtests are skipped.
 func RunStoreTests(t *testing.T, newStore func(t *testing.T) maintenance.Store) {
 	t.Helper()
 	for _, c := range storeCases() {
@@ -108,6 +108,14 @@ func storeCases() []tcase {
 			{name: "ChangesAfterDelete", run: testRevisionAfterDelete},
 			{name: "SameAfterReads", run: testRevisionAfterReads},
 			{name: "SameAfterFailedWrites", run: testRevisionAfterFailures},
+		}},
+		{name: "ChangeLister", sub: []tcase{
+			{name: "FreshStore", run: testChangesFreshStore},
+			{name: "CreatesUpdatesAndDeletesSinceNothingOlder", run: testChangesSince},
+			{name: "EveryValidity", run: testChangesEveryValidity},
+			{name: "UnknownRevisions", run: testChangesUnknownRevisions},
+			{name: "FarBehind", run: testChangesFarBehind},
+			{name: "ReplayWhileWriting", run: testChangesWhileWriting},
 		}},
 		{name: "PageLister", sub: []tcase{
 			{name: "EmptyStoreIsAnEmptyPage", run: testPageEmpty},
