@@ -10,9 +10,10 @@ import (
 // WindowStore is a [maintenance.Store] and [maintenance.ChangeTracker] kept
 // in the table sysmaint_windows of a [DB]. Get it from [DB.Windows]. Its
 // Revision is bumped by a trigger, so it moves for changes made by any
-// instance sharing the database. It is also a [maintenance.PageLister]:
-// one page of windows costs one indexed query. A WindowStore is safe for
-// concurrent use.
+// instance sharing the database, and it is a [maintenance.ChangeLister]: a
+// reload after a change reads what changed only. It is also a
+// [maintenance.PageLister]: one page of windows costs one indexed query.
+// A WindowStore is safe for concurrent use.
 type WindowStore struct {
 	w  *sqlcore.Windows
 	db *DB
@@ -21,6 +22,7 @@ type WindowStore struct {
 var (
 	_ maintenance.Store         = (*WindowStore)(nil)
 	_ maintenance.ChangeTracker = (*WindowStore)(nil)
+	_ maintenance.ChangeLister  = (*WindowStore)(nil)
 	_ maintenance.PageLister    = (*WindowStore)(nil)
 )
 
@@ -58,3 +60,14 @@ func (s *WindowStore) ListPage(ctx context.Context, q maintenance.PageQuery) (ma
 // Revision implements [maintenance.ChangeTracker]: it reads the counter a
 // trigger bumps on every insert, update and delete of a window.
 func (s *WindowStore) Revision(ctx context.Context) (int64, error) { return s.w.Revision(ctx) }
+
+// ChangesSince implements [maintenance.ChangeLister]: the rows stamped
+// with a revision after rev and the tombstones of the windows deleted
+// since, both read through an index, so the read costs what changed,
+// whatever the number of windows. The tombstones of the last 10 000
+// revisions are kept (TRUNCATE drops them all); a rev older than that
+// gives an error wrapping [maintenance.ErrRevisionUnknown], as does one
+// from before the database was migrated to version 5.
+func (s *WindowStore) ChangesSince(ctx context.Context, rev int64) (maintenance.Changes, error) {
+	return s.w.ChangesSince(ctx, rev)
+}

@@ -10,9 +10,11 @@ import (
 // WindowStore is a [maintenance.Store] and [maintenance.ChangeTracker]
 // kept in the table sysmaint_windows of a [DB]. Get it from [DB.Windows].
 // Its Revision is bumped by triggers, so it moves for changes made by any
-// process sharing the file. It is also a [maintenance.Checker], and a
-// [maintenance.PageLister]: one page of windows costs one indexed query. A
-// WindowStore is safe for concurrent use.
+// process sharing the file, and it is a [maintenance.ChangeLister]: a
+// reload after a change reads what changed only. It is also a
+// [maintenance.Checker], and a [maintenance.PageLister]: one page of
+// windows costs one indexed query. A WindowStore is safe for concurrent
+// use.
 type WindowStore struct {
 	w     *sqlcore.Windows
 	check func(context.Context) error
@@ -21,6 +23,7 @@ type WindowStore struct {
 var (
 	_ maintenance.Store         = (*WindowStore)(nil)
 	_ maintenance.ChangeTracker = (*WindowStore)(nil)
+	_ maintenance.ChangeLister  = (*WindowStore)(nil)
 	_ maintenance.PageLister    = (*WindowStore)(nil)
 	_ maintenance.Checker       = (*WindowStore)(nil)
 )
@@ -60,6 +63,17 @@ func (s *WindowStore) ListPage(ctx context.Context, q maintenance.PageQuery) (ma
 // that triggers bump on every insert, update and delete of a window, so it
 // sees changes made through any connection or process.
 func (s *WindowStore) Revision(ctx context.Context) (int64, error) { return s.w.Revision(ctx) }
+
+// ChangesSince implements [maintenance.ChangeLister]: the rows stamped
+// with a revision after rev and the tombstones of the windows deleted
+// since, both read through an index, so the read costs what changed,
+// whatever the number of windows. The tombstones of the last 10 000
+// revisions are kept; a rev older than that gives an error wrapping
+// [maintenance.ErrRevisionUnknown], as does one from before the file was
+// migrated to version 5.
+func (s *WindowStore) ChangesSince(ctx context.Context, rev int64) (maintenance.Changes, error) {
+	return s.w.ChangesSince(ctx, rev)
+}
 
 // Check implements [maintenance.Checker] with [DB.Check] of the DB the
 // store lives in: nil when the file is in place and writes go through.

@@ -13,9 +13,11 @@ import (
 	"github.com/sysmaint/sysmaint/maintenance"
 )
 
-// Windows is a [maintenance.Store] and [maintenance.ChangeTracker] over the
-// table sysmaint_windows, whose revision triggers keep in
-// sysmaint_windows_revision. It is safe for concurrent use.
+// Windows is a [maintenance.Store], [maintenance.ChangeTracker] and
+// [maintenance.ChangeLister] over the table sysmaint_windows, whose
+// triggers keep the revision in sysmaint_windows_revision, stamp each row
+// with the revision of its last write, and leave a tombstone of each
+// deletion in sysmaint_window_deletions. It is safe for concurrent use.
 type Windows struct {
 	db    *sqlx.DB
 	pkg   string                      // error prefix: the adapter's package name
@@ -27,6 +29,7 @@ type Windows struct {
 // once.
 type windowQueries struct {
 	insert, get, update, version, delete, list, listIn, revision string
+	changesHead, changesFrom, changed, deleted                   string
 }
 
 const windowColumns = `id, start_ms, stop_ms, comment, login_message, show_login_message,
@@ -58,6 +61,11 @@ func NewWindows(db *sqlx.DB, pkg string, ready func(context.Context) error) *Win
 		list:     db.Rebind(`SELECT ` + windowColumns + ` FROM sysmaint_windows ORDER BY start_ms, id`),
 		listIn:   `SELECT ` + windowColumns + ` FROM sysmaint_windows WHERE validity IN (?) ORDER BY start_ms, id`, // expanded by sqlx.In, then rebound
 		revision: db.Rebind(`SELECT revision FROM sysmaint_windows_revision WHERE id = 1`),
+
+		changesHead: db.Rebind(`SELECT revision, changes_from FROM sysmaint_windows_revision WHERE id = 1`),
+		changesFrom: db.Rebind(`SELECT changes_from FROM sysmaint_windows_revision WHERE id = 1`),
+		changed:     db.Rebind(`SELECT ` + windowColumns + ` FROM sysmaint_windows WHERE revision > ? ORDER BY id`),
+		deleted:     db.Rebind(`SELECT window_id FROM sysmaint_window_deletions WHERE revision > ? ORDER BY window_id`),
 	}}
 }
 
@@ -285,6 +293,64 @@ func (s *Windows) Revision(ctx context.Context) (int64, error) {
 		return 0, s.fail(ctx, op, err)
 	}
 	return rev, nil
+}
+
+// ChangesSince implements [maintenance.ChangeLister] with four indexed
+// reads, each costing what changed after rev, whatever the number of
+// windows: the revision and the oldest revision answered for, the rows
+// stamped after rev, the tombstones after rev, and the oldest revision
+// answered for again (tombstones pruned meanwhile make the answer
+// unknown). They run outside a transaction, in that order, so the answer
+// holds every change up to the revision read first, and perhaps later
+// ones, as the contract allows; no SQLite write lock is taken.
+func (s *Windows) ChangesSince(ctx context.Context, rev int64) (maintenance.Changes, error) {
+	op := fmt.Sprintf("changes since revision %d", rev)
+	if err := s.check(ctx); err != nil {
+		return maintenance.Changes{}, s.fail(ctx, op, err)
+	}
+	var head struct {
+		Revision int64 `db:"revision"`
+		From     int64 `db:"changes_from"`
+	}
+	if err := s.db.GetContext(ctx, &head, s.q.changesHead); err != nil {
+		return maintenance.Changes{}, s.fail(ctx, op, err)
+	}
+	unknown := func(from int64) error {
+		return fmt.Errorf("%s: %s: the store answers for revisions %d to %d: %w",
+			s.pkg, op, from, head.Revision, maintenance.ErrRevisionUnknown)
+	}
+	if rev < head.From || rev > head.Revision {
+		return maintenance.Changes{}, unknown(head.From)
+	}
+	out := maintenance.Changes{Windows: []maintenance.Window{}, Deleted: []int64{}, Revision: head.Revision}
+	if rev == head.Revision {
+		return out, nil
+	}
+	var rows []windowRow
+	if err := s.db.SelectContext(ctx, &rows, s.q.changed, rev); err != nil {
+		return maintenance.Changes{}, s.fail(ctx, op, err)
+	}
+	for _, r := range rows {
+		w, err := r.window()
+		if err != nil {
+			return maintenance.Changes{}, s.fail(ctx, op, err)
+		}
+		out.Windows = append(out.Windows, w)
+	}
+	if err := s.db.SelectContext(ctx, &out.Deleted, s.q.deleted, rev); err != nil {
+		return maintenance.Changes{}, s.fail(ctx, op, err)
+	}
+	if out.Deleted == nil {
+		out.Deleted = []int64{}
+	}
+	var from int64
+	if err := s.db.GetContext(ctx, &from, s.q.changesFrom); err != nil {
+		return maintenance.Changes{}, s.fail(ctx, op, err)
+	}
+	if rev < from {
+		return maintenance.Changes{}, unknown(from)
+	}
+	return out, nil
 }
 
 // ListPage implements [maintenance.PageLister] with two indexed queries:
