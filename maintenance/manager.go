@@ -1,10 +1,12 @@
 package maintenance
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -106,6 +108,10 @@ type Manager struct {
 	healthMu  sync.Mutex // serializes updates of health
 	failures  uint64     // counts failed writes; guarded by healthMu
 	revision  int64      // store revision of the loaded schedule; guarded by refreshMu
+	// gen counts the changes to the windows in force (loads, changes read,
+	// writes put in force); written under refreshMu. A write through the
+	// Manager puts itself in force only if gen has not moved since it began.
+	gen atomic.Uint64
 
 	// The counters of Stats.
 	loads, loadFailures, writeFailures atomic.Uint64
@@ -114,7 +120,9 @@ type Manager struct {
 // Stats counts what a [Manager] did since it was made, for metrics.
 type Stats struct {
 	// Loads is the schedule loads from the store that succeeded: the first,
-	// those after a change or a failure, and every Refresh.
+	// those after a change or a failure (whether every window was read or
+	// only what changed, see [Manager.Sync]), and every Refresh. A write
+	// through the Manager is put in force without a load.
 	Loads uint64
 	// LoadFailures is the loads that failed; the last good schedule stayed
 	// in force each time (see [Health.Err]).
@@ -241,7 +249,7 @@ func (m *Manager) SetLead(lead time.Duration) {
 	defer m.refreshMu.Unlock()
 	m.lead = lead
 	prev := m.sched.Load()
-	m.publish(compile(prev.windows, lead, m.horizonAt(m.clock.Now()), prev, true))
+	m.publish(compile(prev.windows, lead, m.horizonAt(m.clock.Now()), prev))
 }
 
 // horizonLookback is how far before the clock's now a Manager's schedule
@@ -274,7 +282,7 @@ func (m *Manager) extend() {
 	defer m.refreshMu.Unlock()
 	now := m.clock.Now()
 	if s := m.sched.Load(); due(s, now) {
-		m.publish(compile(s.windows, m.lead, m.horizonAt(now), s, true))
+		m.publish(compile(s.windows, m.lead, m.horizonAt(now), s))
 	}
 }
 
@@ -470,12 +478,13 @@ func (m *Manager) Add(ctx context.Context, w Window, actor string) (Window, erro
 	if err := w.validateBy(actor); err != nil {
 		return Window{}, err
 	}
+	gen := m.gen.Load()
 	stored, err := m.store.Create(ctx, w)
 	m.noteWrite(ctx, err)
 	if err != nil {
 		return Window{}, fmt.Errorf("maintenance: add window: %w", err)
 	}
-	m.refreshAfterWrite(ctx)
+	m.putInForce(ctx, gen, []Window{stored}, nil)
 	return stored, nil
 }
 
@@ -496,15 +505,16 @@ func (m *Manager) Get(ctx context.Context, id int64) (Window, error) {
 // occurrences included; [Manager.UpdateFollowing] changes it from one
 // occurrence on and keeps the past as it was.
 func (m *Manager) Update(ctx context.Context, w Window, actor string) (Window, error) {
+	gen := m.gen.Load()
 	stored, err := m.update(ctx, w, actor)
 	if err != nil {
 		return Window{}, err
 	}
-	m.refreshAfterWrite(ctx)
+	m.putInForce(ctx, gen, []Window{stored}, nil)
 	return stored, nil
 }
 
-// update is Update without the refresh.
+// update is Update without putting the window in force.
 func (m *Manager) update(ctx context.Context, w Window, actor string) (Window, error) {
 	w.ChangedAt, w.ChangedBy = m.clock.Now(), actor
 	w = w.Normalize()
@@ -522,12 +532,13 @@ func (m *Manager) update(ctx context.Context, w Window, actor string) (Window, e
 // Delete removes the window with the given ID, or returns an error wrapping
 // ErrNotFound. An active window may be deleted: maintenance ends at once.
 func (m *Manager) Delete(ctx context.Context, id int64) error {
+	gen := m.gen.Load()
 	err := m.store.Delete(ctx, id)
 	m.noteWrite(ctx, err)
 	if err != nil {
 		return fmt.Errorf("maintenance: delete window %d: %w", id, err)
 	}
-	m.refreshAfterWrite(ctx)
+	m.putInForce(ctx, gen, nil, []int64{id})
 	return nil
 }
 
@@ -537,11 +548,119 @@ func (m *Manager) List(ctx context.Context, validity ...Validity) ([]Window, err
 	return m.store.List(ctx, validity...)
 }
 
-// refreshAfterWrite reloads the schedule after a successful write. Its
-// failure does not undo the write: it is logged and shown by Health, and
-// Run retries.
-func (m *Manager) refreshAfterWrite(ctx context.Context) {
-	_ = m.Refresh(context.WithoutCancel(ctx))
+// putInForce puts in force the windows written (as the store returned
+// them) and deleted through the Manager since gen was read, before the
+// first write: it patches the windows of the schedule in force and
+// recompiles, without reading the store. When the windows in force
+// changed meanwhile (a reload, a change read, another write put in force:
+// gen moved), or were never loaded, the patch could undo a newer change,
+// so the store is asked instead, as Sync does. A failure then does not undo
+// the write: it is logged and shown by Health, and Run retries.
+func (m *Manager) putInForce(ctx context.Context, gen uint64, written []Window, deleted []int64) {
+	m.refreshMu.Lock()
+	defer m.refreshMu.Unlock()
+	if !m.health.Load().Loaded || m.gen.Load() != gen {
+		_ = m.syncLocked(context.WithoutCancel(ctx))
+		return
+	}
+	m.apply(written, deleted)
+}
+
+// apply patches the windows of the schedule in force with the windows
+// written (as stored now) and the IDs deleted, and publishes the schedule
+// compiled from them, unless nothing in force changes: a window written
+// that is in force at the same Version, or that is not valid and not in
+// force; a deletion of a window not in force. A window written twice
+// counts at its highest Version. refreshMu is held.
+func (m *Manager) apply(written []Window, deleted []int64) {
+	prev := m.sched.Load()
+	next, changed := patch(prev.windows, written, deleted)
+	if !changed {
+		return
+	}
+	m.publish(compile(next, m.lead, m.horizonAt(m.clock.Now()), prev))
+	m.gen.Add(1)
+}
+
+// patch returns windows, sorted by Start (clamped to the millisecond), then
+// ID, with written in place of the windows of the same ID (those valid
+// only, at their highest Version) and without those deleted, and whether
+// that changes anything. It copies pointers: the windows not touched are
+// shared with the schedule in force, which never changes them; those
+// written are copied.
+func patch(windows []*Window, written []Window, deleted []int64) ([]*Window, bool) {
+	latest := make(map[int64]Window, len(written))
+	for _, w := range written {
+		if cur, ok := latest[w.ID]; !ok || w.Version > cur.Version {
+			latest[w.ID] = w
+		}
+	}
+	gone := make(map[int64]bool, len(deleted))
+	for _, id := range deleted {
+		gone[id] = true
+	}
+	// The versions in force of the windows touched: one pass, comparing
+	// IDs with a handful of IDs, or looking them up when there are more.
+	touched := make([]int64, 0, len(latest)+len(deleted))
+	for id := range latest {
+		touched = append(touched, id)
+	}
+	touched = append(touched, deleted...)
+	isTouched := func(id int64) bool {
+		if len(touched) > 8 {
+			_, ok := latest[id]
+			return ok || gone[id]
+		}
+		return slices.Contains(touched, id)
+	}
+	inForce := map[int64]int64{} // ID -> Version, of the touched windows in force
+	for _, w := range windows {
+		if isTouched(w.ID) {
+			inForce[w.ID] = w.Version
+		}
+	}
+	changed := false
+	var add []*Window
+	for id, w := range latest {
+		v, in := inForce[id]
+		switch {
+		case gone[id]:
+			// deleted as well: the deletion wins
+		case w.Validity == Valid:
+			changed = changed || !in || v != w.Version
+			w.Recurrence.Exceptions = slices.Clone(w.Recurrence.Exceptions)
+			add = append(add, &w)
+		case in:
+			changed = true
+		}
+	}
+	for _, id := range deleted {
+		if _, in := inForce[id]; in {
+			changed = true
+		}
+	}
+	if !changed {
+		return windows, false
+	}
+	before := func(a, b *Window) bool {
+		as, bs := unixMS(a.Start), unixMS(b.Start)
+		return as < bs || as == bs && a.ID < b.ID
+	}
+	slices.SortFunc(add, func(a, b *Window) int {
+		return cmp.Or(cmp.Compare(unixMS(a.Start), unixMS(b.Start)), cmp.Compare(a.ID, b.ID))
+	})
+	out := make([]*Window, 0, len(windows)+len(add))
+	for _, w := range windows {
+		if isTouched(w.ID) {
+			continue
+		}
+		for len(add) > 0 && before(add[0], w) {
+			out = append(out, add[0])
+			add = add[1:]
+		}
+		out = append(out, w)
+	}
+	return append(out, add...), true
 }
 
 // Refresh loads every valid window from the store and publishes the newly
@@ -561,21 +680,53 @@ func (m *Manager) load(ctx context.Context) error {
 		var ws []Window
 		ws, err = m.store.List(ctx, Valid)
 		if err == nil {
-			m.publish(compile(ws, m.lead, m.horizonAt(m.clock.Now()), m.sched.Load(), true))
-			m.loads.Add(1)
+			m.publish(compile(pointers(ws), m.lead, m.horizonAt(m.clock.Now()), m.sched.Load()))
+			m.gen.Add(1)
 			if tracked {
 				m.revision = rev
 			}
-			now := m.clock.Now()
-			prev := m.updateHealth(func(h *Health) {
-				h.Loaded, h.LoadedAt, h.Err, h.FailedAt = true, now, nil, time.Time{}
-			})
-			if prev.Err != nil {
-				m.logger.Info("maintenance: schedule refreshed after failure", "windows", len(ws))
-			}
+			m.loaded()
 			return nil
 		}
 	}
+	return m.loadFailed(ctx, err)
+}
+
+// loadChanges reads from cl what changed since the revision of the
+// windows in force, and puts it in force; refreshMu is held. An error
+// wrapping ErrRevisionUnknown is returned as it is, recorded nowhere: the
+// caller loads every window instead.
+func (m *Manager) loadChanges(ctx context.Context, cl ChangeLister) error {
+	ch, err := cl.ChangesSince(ctx, m.revision)
+	if errors.Is(err, ErrRevisionUnknown) {
+		m.logger.Info("maintenance: the store cannot list the changes since the schedule's revision; loading every window",
+			"revision", m.revision, "err", err)
+		return err
+	}
+	if err != nil {
+		return m.loadFailed(ctx, err)
+	}
+	m.apply(ch.Windows, ch.Deleted)
+	m.revision = ch.Revision
+	m.loaded()
+	return nil
+}
+
+// loaded records a load that succeeded.
+func (m *Manager) loaded() {
+	m.loads.Add(1)
+	now := m.clock.Now()
+	prev := m.updateHealth(func(h *Health) {
+		h.Loaded, h.LoadedAt, h.Err, h.FailedAt = true, now, nil, time.Time{}
+	})
+	if prev.Err != nil {
+		m.logger.Info("maintenance: schedule refreshed after failure", "windows", m.sched.Load().Len())
+	}
+}
+
+// loadFailed records the failure err of a load, which kept the schedule in
+// force, and returns it wrapped.
+func (m *Manager) loadFailed(ctx context.Context, err error) error {
 	err = fmt.Errorf("maintenance: refresh schedule: %w", err)
 	if errors.Is(ctx.Err(), context.Canceled) {
 		// Cut short by the caller (Run stopping): nothing learned about the
@@ -599,22 +750,45 @@ func (m *Manager) storeRevision(ctx context.Context) (rev int64, tracked bool, e
 }
 
 // Sync brings the schedule up to date with the store, as [Manager.Run]
-// does at every poll: it reloads when the store changed since the last
-// load, when the last refresh failed, or when the store cannot tell (no
-// [ChangeTracker]). Failures are handled as by [Manager.Refresh].
+// does at every poll. It reads the store when the store changed since the
+// last load, when the last refresh failed, or when the store cannot tell
+// (no [ChangeTracker]), and it reads what changed only when the store can
+// list it ([ChangeLister]): then the read costs what changed, whatever the
+// number of windows, and the schedule is recompiled only when a change
+// touches the windows in force. Otherwise, or when the store cannot list
+// the changes since the schedule's revision (ErrRevisionUnknown), it
+// loads every window, as [Manager.Refresh] does. Failures are handled as
+// by Refresh.
 func (m *Manager) Sync(ctx context.Context) error { return m.sync(ctx) }
 
 // sync is Sync.
 func (m *Manager) sync(ctx context.Context) error {
 	m.refreshMu.Lock()
 	defer m.refreshMu.Unlock()
-	if h := m.health.Load(); h.Loaded && h.Err == nil {
-		rev, tracked, err := m.storeRevision(ctx)
-		if err == nil && tracked && rev == m.revision {
-			return nil
+	return m.syncLocked(ctx)
+}
+
+// syncLocked is sync; refreshMu is held.
+func (m *Manager) syncLocked(ctx context.Context) error {
+	h := m.health.Load()
+	if !h.Loaded {
+		return m.load(ctx)
+	}
+	rev, tracked, err := m.storeRevision(ctx)
+	switch {
+	case err != nil:
+		return m.loadFailed(ctx, err)
+	case !tracked:
+		return m.load(ctx)
+	case rev == m.revision && h.Err == nil:
+		return nil
+	}
+	if cl, ok := m.store.(ChangeLister); ok && rev >= m.revision {
+		if err := m.loadChanges(ctx, cl); !errors.Is(err, ErrRevisionUnknown) {
+			return err
 		}
 	}
-	return m.load(ctx)
+	return m.load(ctx) // a store behind the schedule (restored from a backup) too
 }
 
 // Run refreshes the schedule, then follows the store until ctx is done, and

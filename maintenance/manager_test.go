@@ -212,9 +212,18 @@ func TestManager_Options(t *testing.T) {
 // flakyStore fails List while broken is set.
 type flakyStore struct {
 	*memstore.WindowStore
-	broken atomic.Bool
-	lists  atomic.Int32
-	polls  atomic.Int32 // calls of Revision
+	broken  atomic.Bool
+	lists   atomic.Int32
+	polls   atomic.Int32 // calls of Revision
+	changes atomic.Int32 // calls of ChangesSince
+}
+
+func (s *flakyStore) ChangesSince(ctx context.Context, rev int64) (maintenance.Changes, error) {
+	s.changes.Add(1)
+	if s.broken.Load() {
+		return maintenance.Changes{}, errDown
+	}
+	return s.WindowStore.ChangesSince(ctx, rev)
 }
 
 func (s *flakyStore) Revision(ctx context.Context) (int64, error) {

@@ -91,21 +91,26 @@ func (m *Manager) MoveOccurrence(ctx context.Context, id int64, start, newStart,
 	}
 	skip := s
 	skip.Recurrence.Exceptions = append(slices.Clone(s.Recurrence.Exceptions), start)
+	gen := m.gen.Load()
 	if series, err = m.update(ctx, skip, actor); err != nil {
 		return Window{}, Window{}, err
 	}
-	defer m.refreshAfterWrite(ctx)
+	written := []Window{series}
+	defer func() { m.putInForce(ctx, gen, written, nil) }()
 	moved, err = m.store.Create(ctx, one)
 	m.noteWrite(ctx, err)
 	if err != nil {
 		err = fmt.Errorf("maintenance: %s: add the moved occurrence: %w", op, err)
 		undo := series
 		undo.Recurrence.Exceptions = s.Recurrence.Exceptions
-		if _, uerr := m.update(ctx, undo, actor); uerr != nil {
+		if undone, uerr := m.update(ctx, undo, actor); uerr != nil {
 			err = errors.Join(err, fmt.Errorf("maintenance: %s: undo the skip: %w", op, uerr))
+		} else {
+			written = append(written, undone)
 		}
 		return Window{}, Window{}, err
 	}
+	written = append(written, moved)
 	return moved, series, nil
 }
 
@@ -157,6 +162,8 @@ func (m *Manager) UpdateFollowing(ctx context.Context, w Window, actor string) (
 		cut = false
 	}
 	ended = s
+	gen := m.gen.Load()
+	var written []Window
 	if cut {
 		rule.Until = endAt
 		ended.Recurrence.Rule = rule.String()
@@ -165,8 +172,9 @@ func (m *Manager) UpdateFollowing(ctx context.Context, w Window, actor string) (
 		if ended, err = m.update(ctx, ended, actor); err != nil {
 			return Window{}, Window{}, err
 		}
+		written = append(written, ended)
 	}
-	defer m.refreshAfterWrite(ctx)
+	defer func() { m.putInForce(ctx, gen, written, nil) }()
 	w.ID, w.Version = 0, 0
 	following, err = m.store.Create(ctx, w)
 	m.noteWrite(ctx, err)
@@ -175,11 +183,14 @@ func (m *Manager) UpdateFollowing(ctx context.Context, w Window, actor string) (
 		if cut {
 			undo := s
 			undo.Version = ended.Version
-			if _, uerr := m.update(ctx, undo, actor); uerr != nil {
+			if undone, uerr := m.update(ctx, undo, actor); uerr != nil {
 				err = errors.Join(err, fmt.Errorf("maintenance: %s: undo the end: %w", op, uerr))
+			} else {
+				written = append(written, undone)
 			}
 		}
 		return Window{}, Window{}, err
 	}
+	written = append(written, following)
 	return ended, following, nil
 }
