@@ -72,11 +72,14 @@ type Options struct {
 // runs, it keeps the status of now ready as well, so that the check reads
 // no clock either: see [Manager.Status].
 //
-// The schedule is rebuilt after every change made through the Manager, by
-// [Manager.Refresh], and by [Manager.Run] when another process changes the
-// store. When a rebuild fails, the last good schedule stays in force, so an
-// active window never disappears because the database went away; the error
-// is logged, shown by [Manager.Health] and retried.
+// The schedule is rebuilt after every change made through the Manager,
+// from the change itself, without reading the store; by [Manager.Refresh],
+// from every window; and by [Manager.Sync] and [Manager.Run] when another
+// process changes the store, from the windows that changed when the store
+// can list them ([ChangeLister]). When a rebuild fails, the last good
+// schedule stays in force, so an active window never disappears because
+// the database went away; the error is logged, shown by [Manager.Health]
+// and retried.
 //
 // Writes that the store fails (not those it refuses: see [Health.WriteErr])
 // are shown by Health too, until a write succeeds or, for a store that is
@@ -287,8 +290,10 @@ func (m *Manager) extend() {
 }
 
 // Changed returns a channel that is closed when the schedule in force is
-// next replaced: after a change through the Manager, a reload that found a
-// change, or SetLead. Take the channel before reading the status, then
+// next replaced: after a change through the Manager (closed then even when
+// the change leaves the schedule as it was, such as a window added
+// invalid), a reload that found a change to the windows in force, or
+// SetLead. Take the channel before reading the status, then
 // wait on it, so no replacement slips between the two:
 //
 //	ch := m.Changed()
@@ -301,6 +306,11 @@ func (m *Manager) Changed() <-chan struct{} { return *m.changed.Load() }
 func (m *Manager) publish(s *Schedule) {
 	m.sched.Store(s)
 	m.advance()
+	m.wake()
+}
+
+// wake closes the channel of Changed and makes the next.
+func (m *Manager) wake() {
 	ch := make(chan struct{})
 	close(*m.changed.Swap(&ch))
 }
@@ -563,7 +573,9 @@ func (m *Manager) putInForce(ctx context.Context, gen uint64, written []Window, 
 		_ = m.syncLocked(context.WithoutCancel(ctx))
 		return
 	}
-	m.apply(written, deleted)
+	if !m.apply(written, deleted) {
+		m.wake() // as after any write through the Manager: those waiting look again
+	}
 }
 
 // apply patches the windows of the schedule in force with the windows
@@ -571,15 +583,17 @@ func (m *Manager) putInForce(ctx context.Context, gen uint64, written []Window, 
 // compiled from them, unless nothing in force changes: a window written
 // that is in force at the same Version, or that is not valid and not in
 // force; a deletion of a window not in force. A window written twice
-// counts at its highest Version. refreshMu is held.
-func (m *Manager) apply(written []Window, deleted []int64) {
+// counts at its highest Version. It reports whether it published a
+// schedule. refreshMu is held.
+func (m *Manager) apply(written []Window, deleted []int64) bool {
 	prev := m.sched.Load()
 	next, changed := patch(prev.windows, written, deleted)
 	if !changed {
-		return
+		return false
 	}
 	m.publish(compile(next, m.lead, m.horizonAt(m.clock.Now()), prev))
 	m.gen.Add(1)
+	return true
 }
 
 // patch returns windows, sorted by Start (clamped to the millisecond), then
@@ -801,8 +815,10 @@ func (m *Manager) syncLocked(ctx context.Context) error {
 // revisions every ResyncInterval as a safety net, and every PollInterval
 // while the push is down. Otherwise, every PollInterval, it asks a
 // [ChangeTracker] store whether anything changed and reloads if so (a
-// store without one is reloaded every time). The listener runs in a
-// goroutine of Run's own, which has ended when Run returns.
+// store without one is reloaded every time). Each reload is a
+// [Manager.Sync]: from a [ChangeLister] store it reads what changed only.
+// The listener runs in a goroutine of Run's own, which has ended when Run
+// returns.
 //
 // After a write through the Manager failed, Run also asks a [Checker] store
 // at every wake-up whether writes heal (see [Health.WriteErr]).

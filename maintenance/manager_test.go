@@ -393,4 +393,12 @@ func TestManager_Changed(t *testing.T) {
 	ch = m.Changed()
 	require.NoError(t, m.Delete(ctx, w.ID))
 	assert.True(t, closed(ch), "closed by Delete")
+
+	ch, sched := m.Changed(), m.Schedule()
+	invalid := validWindow()
+	invalid.Validity = maintenance.Invalid
+	_, err = m.Add(ctx, invalid, "alice")
+	require.NoError(t, err)
+	assert.True(t, closed(ch), "closed by a write that leaves the schedule as it was")
+	assert.Same(t, sched, m.Schedule(), "and nothing recompiled")
 }

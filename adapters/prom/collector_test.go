@@ -189,7 +189,7 @@ func TestCollector_Schedule(t *testing.T) {
 sysmaint_schedule_healthy 1
 sysmaint_schedule_load_failures_total 0
 sysmaint_schedule_loaded 1
-sysmaint_schedule_loads_total 4
+sysmaint_schedule_loads_total 1
 sysmaint_store_write_failures_total 0
 `), names...))
 
@@ -201,7 +201,7 @@ sysmaint_store_write_failures_total 0
 sysmaint_schedule_healthy 0
 sysmaint_schedule_load_failures_total 1
 sysmaint_schedule_loaded 1
-sysmaint_schedule_loads_total 4
+sysmaint_schedule_loads_total 1
 sysmaint_store_write_failures_total 1
 `), names...))
 }
