@@ -190,3 +190,36 @@ func BenchmarkManager_Reload(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkWindowStore_ReadAfterChange measures the store's part of a
+// reload after another process changed one window: "changes" is what Sync
+// reads from this store (ChangesSince), "list" what a reload of every
+// window reads. The first costs the same at every size.
+func BenchmarkWindowStore_ReadAfterChange(b *testing.B) {
+	ctx := context.Background()
+	for _, n := range changeSizes {
+		db, _, w := changeBench(b, n)
+		store := db.Windows()
+		rev, err := store.Revision(ctx)
+		require.NoError(b, err)
+		_, err = store.Update(ctx, toggled(w, 1))
+		require.NoError(b, err)
+		b.Run(fmt.Sprintf("changes/windows=%d", n), func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				ch, err := store.ChangesSince(ctx, rev)
+				if err != nil || len(ch.Windows) != 1 {
+					b.Fatal(err, len(ch.Windows))
+				}
+			}
+		})
+		b.Run(fmt.Sprintf("list/windows=%d", n), func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := store.List(ctx, maintenance.Valid); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}

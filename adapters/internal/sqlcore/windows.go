@@ -1,6 +1,7 @@
 package sqlcore
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"slices"
@@ -64,8 +65,10 @@ func NewWindows(db *sqlx.DB, pkg string, ready func(context.Context) error) *Win
 
 		changesHead: db.Rebind(`SELECT revision, changes_from FROM sysmaint_windows_revision WHERE id = 1`),
 		changesFrom: db.Rebind(`SELECT changes_from FROM sysmaint_windows_revision WHERE id = 1`),
-		changed:     db.Rebind(`SELECT ` + windowColumns + ` FROM sysmaint_windows WHERE revision > ? ORDER BY id`),
-		deleted:     db.Rebind(`SELECT window_id FROM sysmaint_window_deletions WHERE revision > ? ORDER BY window_id`),
+		// Ordered by revision, which the index gives, so that no planner
+		// prefers a scan of the whole table in ID order; sorted by ID after.
+		changed: db.Rebind(`SELECT ` + windowColumns + ` FROM sysmaint_windows WHERE revision > ? ORDER BY revision`),
+		deleted: db.Rebind(`SELECT window_id FROM sysmaint_window_deletions WHERE revision > ? ORDER BY revision`),
 	}}
 }
 
@@ -343,6 +346,8 @@ func (s *Windows) ChangesSince(ctx context.Context, rev int64) (maintenance.Chan
 	if out.Deleted == nil {
 		out.Deleted = []int64{}
 	}
+	slices.SortFunc(out.Windows, func(a, b maintenance.Window) int { return cmp.Compare(a.ID, b.ID) })
+	slices.Sort(out.Deleted)
 	var from int64
 	if err := s.db.GetContext(ctx, &from, s.q.changesFrom); err != nil {
 		return maintenance.Changes{}, s.fail(ctx, op, err)
