@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math/rand/v2"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -257,4 +258,44 @@ func TestManager_IncrementalAgreesWithFullReload(t *testing.T) {
 			assertScheduleOfStore(t, reader, store, fmt.Sprintf("reader, step %d (%s)", i, what))
 		}
 	}
+}
+
+// TestManager_RecompileWhileReading recompiles the schedule (SetLead, and
+// writes put in force) while other goroutines read the windows of the
+// schedule in force, recurring ones included: schedules share their
+// windows, and no recompile writes to them (run with -race).
+func TestManager_RecompileWhileReading(t *testing.T) {
+	ctx := context.Background()
+	m, _ := newManager(t, memstore.NewWindowStore())
+	_, err := m.Add(ctx, weekly(t, 0), "alice")
+	require.NoError(t, err)
+	one, err := m.Add(ctx, validWindow(), "alice")
+	require.NoError(t, err)
+	done := make(chan struct{})
+	var wg sync.WaitGroup
+	for range 2 {
+		wg.Go(func() {
+			for {
+				select {
+				case <-done:
+					return
+				default:
+				}
+				for _, w := range m.Schedule().Windows() {
+					_ = w.Recurrence.Rule
+				}
+				if w, ok := m.StatusAt(base).Window(); ok {
+					_ = w.Comment
+				}
+			}
+		})
+	}
+	for i := range 20 {
+		m.SetLead(time.Duration(30+i) * time.Minute)
+		one.Comment = fmt.Sprint(i)
+		one, err = m.Update(ctx, one, "alice")
+		require.NoError(t, err)
+	}
+	close(done)
+	wg.Wait()
 }

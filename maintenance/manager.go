@@ -252,7 +252,7 @@ func (m *Manager) SetLead(lead time.Duration) {
 	defer m.refreshMu.Unlock()
 	m.lead = lead
 	prev := m.sched.Load()
-	m.publish(compile(prev.windows, lead, m.horizonAt(m.clock.Now()), prev))
+	m.publish(compile(prev.windows, false, lead, m.horizonAt(m.clock.Now()), prev))
 }
 
 // horizonLookback is how far before the clock's now a Manager's schedule
@@ -285,7 +285,7 @@ func (m *Manager) extend() {
 	defer m.refreshMu.Unlock()
 	now := m.clock.Now()
 	if s := m.sched.Load(); due(s, now) {
-		m.publish(compile(s.windows, m.lead, m.horizonAt(now), s))
+		m.publish(compile(s.windows, false, m.lead, m.horizonAt(now), s))
 	}
 }
 
@@ -591,7 +591,7 @@ func (m *Manager) apply(written []Window, deleted []int64) bool {
 	if !changed {
 		return false
 	}
-	m.publish(compile(next, m.lead, m.horizonAt(m.clock.Now()), prev))
+	m.publish(compile(next, false, m.lead, m.horizonAt(m.clock.Now()), prev))
 	m.gen.Add(1)
 	return true
 }
@@ -601,7 +601,7 @@ func (m *Manager) apply(written []Window, deleted []int64) bool {
 // only, at their highest Version) and without those deleted, and whether
 // that changes anything. It copies pointers: the windows not touched are
 // shared with the schedule in force, which never changes them; those
-// written are copied.
+// written are copied, normalized.
 func patch(windows []*Window, written []Window, deleted []int64) ([]*Window, bool) {
 	latest := make(map[int64]Window, len(written))
 	for _, w := range written {
@@ -643,6 +643,9 @@ func patch(windows []*Window, written []Window, deleted []int64) ([]*Window, boo
 		case w.Validity == Valid:
 			changed = changed || !in || v != w.Version
 			w.Recurrence.Exceptions = slices.Clone(w.Recurrence.Exceptions)
+			if !w.normal() {
+				w = w.Normalize()
+			}
 			add = append(add, &w)
 		case in:
 			changed = true
@@ -694,7 +697,7 @@ func (m *Manager) load(ctx context.Context) error {
 		var ws []Window
 		ws, err = m.store.List(ctx, Valid)
 		if err == nil {
-			m.publish(compile(pointers(ws), m.lead, m.horizonAt(m.clock.Now()), m.sched.Load()))
+			m.publish(compile(pointers(ws), true, m.lead, m.horizonAt(m.clock.Now()), m.sched.Load()))
 			m.gen.Add(1)
 			if tracked {
 				m.revision = rev

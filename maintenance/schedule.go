@@ -78,7 +78,7 @@ type Horizon struct {
 // fixed date. A [Manager] compiles over a horizon that follows its clock;
 // use [CompileHorizon] to choose one.
 func Compile(windows []Window, lead time.Duration) *Schedule {
-	return compile(own(windows), lead, Horizon{}, nil)
+	return compile(own(windows), true, lead, Horizon{}, nil)
 }
 
 // CompileHorizon builds the schedule of windows with the given default
@@ -111,7 +111,7 @@ func Compile(windows []Window, lead time.Duration) *Schedule {
 // recurring window (a thousand weekly windows over the default horizon,
 // some 57 000 occurrences, in some tens of milliseconds).
 func CompileHorizon(windows []Window, lead time.Duration, h Horizon) *Schedule {
-	return compile(own(windows), lead, h, nil)
+	return compile(own(windows), true, lead, h, nil)
 }
 
 // own returns pointers to copies of windows, for compile, which keeps them.
@@ -136,15 +136,16 @@ func pointers(windows []Window) []*Window {
 
 // compile is CompileHorizon, reusing the series of prev (which may be nil)
 // for the recurring windows it holds unchanged. The windows are compile's
-// to keep: it normalizes in place those that need it (a schedule's own
-// windows need none, so schedules share them), and never changes them
-// after.
+// to keep, and never change after. With fresh, no one else holds them
+// yet, and compile normalizes in place those taking part; without, they
+// are normalized already (a schedule's own windows are, so schedules share
+// them).
 //
 // It costs O(n log n) for n windows taking part, and O(n) when they come
 // sorted by Start, then ID, with one lead time (a Manager's windows, as
 // its store lists them): every sort below first checks whether its input
 // is sorted already.
-func compile(windows []*Window, lead time.Duration, h Horizon, prev *Schedule) *Schedule {
+func compile(windows []*Window, fresh bool, lead time.Duration, h Horizon, prev *Schedule) *Schedule {
 	s := &Schedule{lead: lead}
 	// A source is a window taking part: its index in windows, its series
 	// when it recurs, and its clamped Start and Stop (a normalized
@@ -173,16 +174,18 @@ func compile(windows []*Window, lead time.Duration, h Horizon, prev *Schedule) *
 		if w.Validity != Valid || start >= stop {
 			continue
 		}
+		if fresh && !w.normal() {
+			*w = w.Normalize()
+		}
 		var sr *series
 		if !w.Recurrence.IsZero() {
-			nw := w.Normalize()
-			if j, ok := reuse[w.ID]; ok && sameSeries(*prev.windows[j], nw) {
+			if j, ok := reuse[w.ID]; ok && sameSeries(*prev.windows[j], *w) {
 				sr = prev.series[j]
-			} else if sr, _ = newSeries(nw); sr == nil {
+			} else if sr, _ = newSeries(*w); sr == nil {
 				continue
 			}
-			if earliest.IsZero() || nw.Start.Before(earliest) {
-				earliest = nw.Start
+			if earliest.IsZero() || w.Start.Before(earliest) {
+				earliest = w.Start
 			}
 		}
 		if k := len(srcs) - 1; sorted && k >= 0 && cmp.Or(cmp.Compare(srcs[k].start, start), cmp.Compare(srcs[k].id, w.ID)) > 0 {
@@ -213,9 +216,6 @@ func compile(windows []*Window, lead time.Duration, h Horizon, prev *Schedule) *
 	leads := make([]int64, n)
 	for k, src := range srcs {
 		w := windows[src.i]
-		if !w.normal() {
-			*w = w.Normalize()
-		}
 		s.windows[k], s.series[k] = w, src.sr
 		leads[k] = s.leadOf(w).Milliseconds()
 		if src.sr != nil {
