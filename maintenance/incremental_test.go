@@ -299,3 +299,51 @@ func TestManager_RecompileWhileReading(t *testing.T) {
 	close(done)
 	wg.Wait()
 }
+
+// swappableStore is a store that can be replaced underneath, as a
+// database restored from a backup is.
+type swappableStore struct {
+	mu sync.Mutex
+	*memstore.WindowStore
+}
+
+func (s *swappableStore) inner() *memstore.WindowStore {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.WindowStore
+}
+
+func (s *swappableStore) List(ctx context.Context, v ...maintenance.Validity) ([]maintenance.Window, error) {
+	return s.inner().List(ctx, v...)
+}
+
+func (s *swappableStore) Revision(ctx context.Context) (int64, error) { return s.inner().Revision(ctx) }
+
+func (s *swappableStore) ChangesSince(ctx context.Context, rev int64) (maintenance.Changes, error) {
+	return s.inner().ChangesSince(ctx, rev)
+}
+
+// TestManager_SyncAfterARestore: a store whose revision went back (restored
+// from a backup) is read whole.
+func TestManager_SyncAfterARestore(t *testing.T) {
+	ctx := context.Background()
+	store := &swappableStore{WindowStore: memstore.NewWindowStore()}
+	m, _ := newManager(t, store)
+	for range 3 {
+		_, err := m.Add(ctx, validWindow(), "alice")
+		require.NoError(t, err)
+	}
+	require.NoError(t, m.Sync(ctx))
+	backup := memstore.NewWindowStore()
+	w := validWindow()
+	w.Start, w.Stop = base.Add(time.Hour), base.Add(2*time.Hour)
+	_, err := backup.Create(ctx, w)
+	require.NoError(t, err)
+	store.mu.Lock()
+	store.WindowStore = backup
+	store.mu.Unlock()
+
+	require.NoError(t, m.Sync(ctx))
+	assertScheduleOfStore(t, m, backup, "after the restore")
+	assert.Equal(t, 1, m.Schedule().Len())
+}
