@@ -52,6 +52,29 @@
 // DELETE checks If-Match against the version read just before the delete,
 // as the store's Delete takes no version.
 //
+// # Recurring windows
+//
+// A window may repeat: its "recurrence" member ([Recurrence]) holds an RFC
+// 5545 rule ("rule", such as "FREQ=WEEKLY;BYDAY=SU"), the IANA zone it
+// runs in ("zone") and the occurrences skipped ("exceptions", RFC 3339
+// instants); it is null for a window that happens once. start and stop
+// are then those of the first occurrence: start must be an occurrence of
+// the rule, and every occurrence lasts stop - start, an exact duration
+// (see package maintenance, section Daylight saving). GET /status reports
+// the occurrence at hand. Errors name the members "recurrence.rule",
+// "recurrence.zone", "recurrence.exceptions" (and
+// "recurrence.exceptions[i]" for one that is not an instant). The
+// state of a recurring window, and the filters of GET /windows (state,
+// from, to), go by its start and stop: those of its first occurrence.
+//
+// PUT replaces the recurrence with what the body says: null makes the
+// window happen once. A body without the member at all, as a client that
+// does not know recurrences sends, is refused (422 naming "recurrence")
+// when the stored window recurs, so that such a client cannot silently
+// make a weekly window a one-off; for a window that happens once, the
+// member may be left out. [Window.Input] carries the recurrence, and
+// [WindowInput] always sends the member.
+//
 // # Authentication
 //
 // Every request passes the host's [AuthorizeFunc], which names the actor
@@ -69,7 +92,7 @@
 // (application/problem+json, [Problem]); a refused request writes
 // nothing. 400 ([TypeMalformed]): a body that is not one JSON object in
 // UTF-8, trailing data, an unknown, repeated or mistyped member (null
-// included), a bad query parameter or precondition header; every bad
+// included, but for "recurrence"), a bad query parameter or precondition header; every bad
 // member or parameter is listed in errors. 404: no such window or path
 // (an ID that is not a positive decimal names none). 405 with Allow. 409
 // ([TypeConflict]): an action that does not fit the window (ending one

@@ -204,7 +204,7 @@ func (h *handler) createWindow(w http.ResponseWriter, r *http.Request, actor str
 	if p != nil {
 		return p
 	}
-	win, p := decodeWindow(body, true)
+	win, _, p := decodeWindow(body, true)
 	if p != nil {
 		return p
 	}
@@ -311,14 +311,20 @@ func (h *handler) replaceWindow(w http.ResponseWriter, r *http.Request, actor st
 	if p != nil {
 		return p
 	}
-	in, p := decodeWindow(body, false)
+	in, given, p := decodeWindow(body, false)
 	if p != nil {
 		return p
 	}
 	var pre *Problem
 	stored, _, err := h.m.Modify(r.Context(), id, actor, func(_ time.Time, cur maintenance.Window) (maintenance.Window, bool, error) {
-		if !cond.matchStrong(etag(cur.Version)) {
+		switch {
+		case !cond.matchStrong(etag(cur.Version)):
 			pre = stale(cur)
+			return cur, false, errPrecondition
+		case !given && !cur.Recurrence.IsZero():
+			// A body without "recurrence", from a client that does not
+			// know it, would make the window happen once: refuse.
+			pre = invalid([]FieldError{{Field: "recurrence", Reason: reasonKeepRecurrence}})
 			return cur, false, errPrecondition
 		}
 		return in, true, nil
