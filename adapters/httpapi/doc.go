@@ -128,6 +128,20 @@
 // SUMMARY the comment and DESCRIPTION the notify message and the login
 // message, when shown.
 //
+// A recurring window is one event ([maintenance.Window.Calendar]):
+// DTSTART is the first occurrence's wall-clock time with TZID, the zone's
+// IANA name ("DTSTART;TZID=Europe/Berlin:20261129T020000"); DURATION, in
+// hours, minutes and seconds, replaces DTEND: an exact duration, the same
+// for every occurrence, as the schedule has it; RRULE is the rule; each
+// exception is an EXDATE with TZID. No VTIMEZONE is written: Google
+// Calendar, Apple Calendar and Outlook on the web resolve IANA names
+// themselves, and Go's zone database holds transitions, not the rules a
+// VTIMEZONE states, so a generated one would be a guess or end at some
+// year. An occurrence moved with [maintenance.Manager.MoveOccurrence] is
+// an EXDATE of the series and a window, and so an event, of its own (its
+// own UID, no RECURRENCE-ID). A recurring window is in the feed while one
+// of its occurrences stops within the history.
+//
 // The built feed is kept until the Manager's schedule changes
 // ([maintenance.Manager.Changed]) or time moves a window out of it, so
 // polls in between read no store and build nothing. Its ETag is a digest
