@@ -128,6 +128,9 @@ func (f *feed) build(ctx context.Context, now time.Time, prev *feedEntry) (*feed
 	for _, w := range ws {
 		rc, recurs := w.Calendar()
 		last := w.Stop // the stop that keeps w in the feed
+		if !recurs && !w.Recurrence.IsZero() {
+			continue // a rule that cannot be expanded (its zone left the database): the schedule leaves it out too
+		}
 		if recurs {
 			next, err := w.Occurrences(horizon, 1)
 			if err != nil || len(next) == 0 {

@@ -337,6 +337,16 @@ func TestCalendar_RecurringHistory(t *testing.T) {
 	assert.Equal(t, []string{uid(weekly)}, uids(), "gone with its last occurrence; time alone changed the feed")
 	e.clock.Set(at(1000 * day))
 	assert.Equal(t, []string{uid(weekly)}, uids(), "a rule without end stays")
+
+	// A window whose rule cannot be expanded (written past the Manager,
+	// its zone unknown to this process's zone database) takes no part in
+	// the schedule, nor in the feed.
+	odd, err := e.store.Create(context.Background(), maintenance.Window{Start: at(1001 * day), Stop: at(1001*day + time.Hour),
+		Comment: "odd", Validity: maintenance.Valid, Recurrence: maintenance.Recurrence{Rule: "FREQ=WEEKLY", Zone: "Mars/Olympus_Mons"}})
+	require.NoError(t, err)
+	require.NoError(t, e.m.Refresh(context.Background()))
+	assert.False(t, e.m.StatusAt(at(1001*day+time.Minute)).Active(), "not in the schedule")
+	assert.NotContains(t, uids(), uid(odd))
 }
 
 // checkFolding checks that every line of body ends with CRLF and is
