@@ -446,6 +446,26 @@ func decodeExtend(body []byte) (time.Duration, *Problem) {
 	return d, nil
 }
 
+// decodeSkip reads a SkipInput body: the occurrence to skip.
+func decodeSkip(body []byte) (time.Time, *Problem) {
+	if body == nil {
+		return time.Time{}, malformed("a JSON object is required")
+	}
+	f, p := decodeObject(body, map[string]kind{"occurrence": kString})
+	if p != nil {
+		return time.Time{}, p
+	}
+	s, ok := f.str("occurrence")
+	if !ok {
+		return time.Time{}, invalid([]FieldError{{Field: "occurrence", Reason: reasonRequired}})
+	}
+	t, err := ParseInstant(s)
+	if err != nil {
+		return time.Time{}, invalid([]FieldError{{Field: "occurrence", Reason: reasonInstant}})
+	}
+	return t, nil
+}
+
 // decodeEmpty accepts an empty body or an empty JSON object: the body of
 // an action that takes no parameters.
 func decodeEmpty(body []byte) *Problem {

@@ -17,6 +17,7 @@
 //	POST   /windows/{id}/end     stop now (If-Match optional)
 //	POST   /windows/{id}/extend  {"by_seconds": N}: stop later (If-Match optional)
 //	POST   /windows/{id}/cancel  make invalid (If-Match optional)
+//	POST   /windows/{id}/skip    {"occurrence": T}: skip one occurrence (If-Match optional)
 //	POST   /down                 {"for_seconds": N, ...}: a window from now (201)
 //	POST   /up                   stop every active window now
 //	GET    /status               what Manager.Status says now
@@ -24,7 +25,8 @@
 //	GET    /openapi.json         the OpenAPI 3.1 document
 //
 // The actions are those of [maintenance.Manager]: End, Extend, Cancel,
-// StartNow (POST /down) and EndAll (POST /up), so a tool that works on the
+// SkipOccurrence (POST /windows/{id}/skip), StartNow (POST /down) and
+// EndAll (POST /up), so a tool that works on the
 // store directly behaves the same.
 //
 // JSON names are stable and snake_case ([Window], [WindowInput],
@@ -74,6 +76,12 @@
 // make a weekly window a one-off; for a window that happens once, the
 // member may be left out. [Window.Input] carries the recurrence, and
 // [WindowInput] always sends the member.
+//
+// POST /windows/{id}/skip skips one occurrence, named by its start
+// ("occurrence", the start GET /status reports for it): it becomes an
+// exception. Skipping one already skipped changes nothing; an instant
+// that is not an occurrence is 422 ("occurrence"), a window that does not
+// repeat 409.
 //
 // # Authentication
 //

@@ -201,3 +201,55 @@ func TestWindow_RecurrenceJSON(t *testing.T) {
 	require.NoError(t, json.Unmarshal([]byte(`{"recurrence":null}`), &back))
 	assert.Nil(t, back.Recurrence)
 }
+
+func TestWindows_SkipOccurrence(t *testing.T) {
+	e := newEnv(t)
+	r := e.do(req{method: "POST", path: "/windows", body: weekly("")})
+	require.Equal(t, http.StatusCreated, r.status, "%s", r.body)
+	var w httpapi.Window
+	r.decode(t, &w)
+	second := time.Date(2026, 12, 6, 2, 0, 0, 0, berlin)
+	require.True(t, e.m.StatusAt(second.Add(time.Hour)).Active())
+
+	got, err := e.client.SkipOccurrence(t.Context(), w.ID, second, w.Version)
+	require.NoError(t, err)
+	assert.Equal(t, []time.Time{second.UTC()}, got.Recurrence.Exceptions)
+	assert.Equal(t, w.Version+1, got.Version)
+	assert.False(t, e.m.StatusAt(second.Add(time.Hour)).Active(), "skipped: no maintenance then")
+
+	again, err := e.client.SkipOccurrence(t.Context(), w.ID, second, 0)
+	require.NoError(t, err, "skipping it again, without If-Match")
+	assert.Equal(t, got, again, "changes nothing")
+
+	path := "/windows/" + itoa(w.ID) + "/skip"
+	before := e.snapshot()
+	for _, tt := range []struct {
+		name   string
+		req    req
+		status int
+		field  string
+	}{
+		{"not an occurrence", req{method: "POST", path: path, body: `{"occurrence":"2026-12-07T01:00:00Z"}`}, 422, "occurrence"},
+		{"no occurrence", req{method: "POST", path: path, body: `{}`}, 422, "occurrence"},
+		{"not an instant", req{method: "POST", path: path, body: `{"occurrence":"next Sunday"}`}, 422, "occurrence"},
+		{"a stale If-Match", req{method: "POST", path: path, body: `{"occurrence":"2026-12-13T01:00:00Z"}`, header: map[string]string{"If-Match": `"v1"`}}, 412, ""},
+		{"no body", req{method: "POST", path: path}, 400, ""},
+		{"an unknown window", req{method: "POST", path: "/windows/99/skip", body: `{"occurrence":"2026-12-13T01:00:00Z"}`}, 404, ""},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			r := e.do(tt.req)
+			require.Equal(t, tt.status, r.status, "%s", r.body)
+			if tt.field != "" {
+				assert.Equal(t, []string{tt.field}, r.fields(t))
+			}
+			assert.Equal(t, before, e.snapshot(), "nothing is written")
+		})
+	}
+
+	once := e.add(maintenance.Window{Start: at(time.Hour), Stop: at(2 * time.Hour)})
+	_, err = e.client.SkipOccurrence(t.Context(), once.ID, once.Start, 0)
+	var p *httpapi.Problem
+	require.ErrorAs(t, err, &p)
+	assert.Equal(t, http.StatusConflict, p.Status, "a window that does not repeat has nothing to skip")
+	assert.Contains(t, p.Detail, "does not repeat")
+}

@@ -373,6 +373,22 @@ type DownInput struct {
 	ShowLoginMessage bool `json:"show_login_message,omitempty"`
 }
 
+// SkipInput is the body of POST /windows/{id}/skip: the occurrence of a
+// recurring window to skip, named by its start ("occurrence", required,
+// an RFC 3339 instant): the start the window's occurrences, and the
+// windows of GET /status, have.
+type SkipInput struct {
+	// Occurrence is the start of the occurrence to skip.
+	Occurrence time.Time `json:"occurrence"`
+}
+
+// MarshalJSON writes in with its instant in the API's format.
+func (in SkipInput) MarshalJSON() ([]byte, error) {
+	return json.Marshal(struct {
+		Occurrence string `json:"occurrence"`
+	}{FormatInstant(in.Occurrence)})
+}
+
 // DefaultDownComment is the comment of a window started by POST /down
 // without one.
 const DefaultDownComment = "Maintenance"
