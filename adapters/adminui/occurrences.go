@@ -4,6 +4,7 @@ import (
 	"errors"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -165,7 +166,7 @@ func (h *handler) repeatView(v view, f url.Values, errs FormErrors, loc *time.Lo
 	for _, d := range ruleDays {
 		l := dayLabels[d.day]
 		rv.Days = append(rv.Days, choice{ID: FormRepeatDays + "-" + d.name, Value: d.name, Label: v.T(l[1]), AriaLabel: v.T(l[0]),
-			Checked: containsString(days, d.name)})
+			Checked: slices.Contains(days, d.name)})
 		rv.Weekdays = append(rv.Weekdays, option{Value: d.name, Label: v.T(l[0]), Selected: f.Get(FormRepeatWeekday) == d.name})
 	}
 	for _, n := range ordinals {
@@ -227,15 +228,6 @@ func untilSelect(v view, f url.Values, fd field) dateSel {
 		{ID: FormRepeatUntil + "Year", Label: v.T(labelYear), Options: num(max(year-1, minFormYear), min(year+10, maxFormYear-1), "Year", 4)},
 	}
 	return d
-}
-
-func containsString(s []string, x string) bool {
-	for _, y := range s {
-		if y == x {
-			return true
-		}
-	}
-	return false
 }
 
 // occurrenceRow is one occurrence the form lists: its times in the

@@ -2,6 +2,7 @@ package adminui
 
 import (
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -197,7 +198,7 @@ func buildRule(f url.Values, kind string, zloc *time.Location, errs *FormErrors)
 	case RepeatMonthlyWeekday:
 		r.Freq = maintenance.Monthly
 		n, err := strconv.Atoi(f.Get(FormRepeatOrdinal))
-		if err != nil || !containsInt(ordinals, n) || strconv.Itoa(n) != f.Get(FormRepeatOrdinal) {
+		if err != nil || !slices.Contains(ordinals, n) || strconv.Itoa(n) != f.Get(FormRepeatOrdinal) {
 			errs.add(FormRepeatOrdinal, MsgUnknownValue)
 		}
 		d, ok := parseDay(f.Get(FormRepeatWeekday))
@@ -249,15 +250,6 @@ func buildRule(f url.Values, kind string, zloc *time.Location, errs *FormErrors)
 	return r.String(), true
 }
 
-func containsInt(s []int, n int) bool {
-	for _, x := range s {
-		if x == n {
-			return true
-		}
-	}
-	return false
-}
-
 // parseUntil reads the end date's three selects: the repetition ends at
 // the end of that day in zloc (its last second), as an instant.
 func parseUntil(f url.Values, zloc *time.Location) (time.Time, bool) {
@@ -307,7 +299,7 @@ func formatRepeat(f url.Values, w maintenance.Window, loc *time.Location) {
 	f.Set(FormRepeatEnd, EndNever)
 	f[FormRepeatDays] = []string{dayName(start.Weekday())}
 	f.Set(FormRepeatOrdinal, strconv.Itoa(min((start.Day()-1)/7+1, 4)))
-	if start.Day()+7 > daysIn(start.Month(), start.Year()) && start.Day() > 28 {
+	if start.Day() > 28 { // the fifth of its weekday: the last
 		f.Set(FormRepeatOrdinal, "-1")
 	}
 	f.Set(FormRepeatWeekday, dayName(start.Weekday()))
@@ -324,7 +316,6 @@ func formatRepeat(f url.Values, w maintenance.Window, loc *time.Location) {
 	if err != nil || !formatRule(f, r, zloc) {
 		f.Set(FormRepeat, RepeatCustom)
 		f.Set(FormRepeatRule, w.Recurrence.Rule)
-		return
 	}
 }
 
