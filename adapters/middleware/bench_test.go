@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -172,4 +173,71 @@ func BenchmarkLockout_Window(b *testing.B) {
 	b.Run("allowed-subtree", func(b *testing.B) { run(b, "/static/css/app.css", false) })
 	b.Run("admin", func(b *testing.B) { run(b, "/tickets/42", true) })
 	b.Run("locked-out", func(b *testing.B) { run(b, "/tickets/42", false) })
+}
+
+// stringHeaderWriter is headerWriter with WriteString, as net/http's own
+// ResponseWriter has: the lockout writes its cached bodies through it.
+type stringHeaderWriter struct{ headerWriter }
+
+func (stringHeaderWriter) WriteString(s string) (int, error) { return len(s), nil }
+
+// sinkNotice keeps the notices the benchmarks read, so that the compiler
+// cannot drop the reads.
+var sinkNotice notify.Notice
+
+// BenchmarkMiddleware_Window measures what a request pays near and during
+// a window, beside a bare handler in the same run. "far" is Maintenance
+// (banner and lockout) two hours before the window; "upcoming" half an
+// hour before it, within the lead time; "active" during it. The banner is
+// read in the handler as a template would: "context" through Maintenance
+// and NoticeFromContext, which costs net/http's r.WithContext
+// allocations. The lockout's "allowed" is a path of its allow list,
+// "locked-out-html" and "locked-out-json" the answer to a request it
+// refuses, by its Accept header. The viewer is an agent in Berlin reading
+// German. The Manager's clock is a mock fixed at the instant (a
+// clock.Mock's Now takes a lock: the status read is part of every figure
+// but "bare").
+func BenchmarkMiddleware_Window(b *testing.B) {
+	bare := http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { w.WriteHeader(http.StatusNoContent) })
+	fromContext := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		sinkNotice = middleware.NoticeFromContext(r.Context())
+		w.WriteHeader(http.StatusNoContent)
+	})
+	viewer := agentViewer(b, "de")
+	viewerFunc := func(*http.Request) (notify.Viewer, bool) { return viewer, true }
+	texts := notify.New(nil)
+	w := window(at(12, 0), at(14, 0))
+	w.NotifyMessage = "Helpdesk down until 14:00."
+	manager := func(now time.Time) *maintenance.Manager {
+		m, _ := newManager(b, now, w)
+		return m
+	}
+	banner := func(m *maintenance.Manager) http.Handler {
+		return middleware.Maintenance(m, &middleware.Options{Texts: texts, Viewer: viewerFunc})(fromContext)
+	}
+	lockout := func(m *maintenance.Manager) http.Handler {
+		return middleware.Maintenance(m, &middleware.Options{Texts: texts, Viewer: viewerFunc,
+			Lockout: &middleware.LockoutOptions{Allow: []string{"/login", "/static/"}}})(fromContext)
+	}
+	run := func(b *testing.B, h http.Handler, path, accept string) {
+		req := httptest.NewRequest(http.MethodGet, path, nil)
+		if accept != "" {
+			req.Header.Set("Accept", accept)
+		}
+		w := stringHeaderWriter{headerWriter{h: http.Header{}}}
+		h.ServeHTTP(w, req) // fill the caches
+		b.ReportAllocs()
+		for b.Loop() {
+			clear(w.h)
+			h.ServeHTTP(w, req)
+		}
+	}
+	far, upcoming, active := manager(at(10, 0)), manager(at(11, 45)), manager(at(12, 30))
+	b.Run("bare", func(b *testing.B) { run(b, bare, "/tickets", "") })
+	b.Run("far", func(b *testing.B) { run(b, lockout(far), "/tickets", "") })
+	b.Run("upcoming/context", func(b *testing.B) { run(b, banner(upcoming), "/tickets", "") })
+	b.Run("active/context", func(b *testing.B) { run(b, banner(active), "/tickets", "") })
+	b.Run("active/allowed", func(b *testing.B) { run(b, lockout(active), "/static/app.css", "") })
+	b.Run("active/locked-out-html", func(b *testing.B) { run(b, lockout(active), "/tickets", "text/html") })
+	b.Run("active/locked-out-json", func(b *testing.B) { run(b, lockout(active), "/tickets", "application/json") })
 }
