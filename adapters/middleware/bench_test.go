@@ -181,9 +181,9 @@ type stringHeaderWriter struct{ headerWriter }
 
 func (stringHeaderWriter) WriteString(s string) (int, error) { return len(s), nil }
 
-// sinkNotice keeps the notices the benchmarks read, so that the compiler
-// cannot drop the reads.
-var sinkNotice notify.Notice
+// sinkKind keeps the kind of the notices the benchmarks read, so that
+// the compiler cannot drop the reads.
+var sinkKind notify.Kind
 
 // BenchmarkMiddleware_Window measures what a request pays near and during
 // a window, beside a bare handler in the same run. "far" is Maintenance
@@ -193,19 +193,32 @@ var sinkNotice notify.Notice
 // and NoticeFromContext, which costs net/http's r.WithContext
 // allocations. The lockout's "allowed" is a path of its allow list,
 // "locked-out-html" and "locked-out-json" the answer to a request it
-// refuses, by its Accept header. The viewer is an agent in Berlin reading
-// German. The Manager's clock is a mock fixed at the instant (a
+// refuses, by its Accept header. "notices" is the bare handler reading
+// the banner through Notices, with no middleware: what a request pays for
+// the banner without the context. The viewer is an agent in Berlin
+// reading German. The Manager's clock is a mock fixed at the instant (a
 // clock.Mock's Now takes a lock: the status read is part of every figure
 // but "bare").
 func BenchmarkMiddleware_Window(b *testing.B) {
-	bare := http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { w.WriteHeader(http.StatusNoContent) })
-	fromContext := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		sinkNotice = middleware.NoticeFromContext(r.Context())
-		w.WriteHeader(http.StatusNoContent)
-	})
 	viewer := agentViewer(b, "de")
 	viewerFunc := func(*http.Request) (notify.Viewer, bool) { return viewer, true }
 	texts := notify.New(nil)
+	bare := http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { w.WriteHeader(http.StatusNoContent) })
+	fromContext := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if n := middleware.NoticeFromContext(r.Context()); n.Kind != notify.NoticeNone {
+			sinkKind = n.Kind
+		}
+		w.WriteHeader(http.StatusNoContent)
+	})
+	notices := func(m *maintenance.Manager) http.Handler {
+		ns := middleware.NewNotices(m, texts, viewerFunc)
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if n := ns.Notice(r); n.Kind != notify.NoticeNone {
+				sinkKind = n.Kind
+			}
+			w.WriteHeader(http.StatusNoContent)
+		})
+	}
 	w := window(at(12, 0), at(14, 0))
 	w.NotifyMessage = "Helpdesk down until 14:00."
 	manager := func(now time.Time) *maintenance.Manager {
@@ -236,7 +249,9 @@ func BenchmarkMiddleware_Window(b *testing.B) {
 	b.Run("bare", func(b *testing.B) { run(b, bare, "/tickets", "") })
 	b.Run("far", func(b *testing.B) { run(b, lockout(far), "/tickets", "") })
 	b.Run("upcoming/context", func(b *testing.B) { run(b, banner(upcoming), "/tickets", "") })
+	b.Run("upcoming/notices", func(b *testing.B) { run(b, notices(upcoming), "/tickets", "") })
 	b.Run("active/context", func(b *testing.B) { run(b, banner(active), "/tickets", "") })
+	b.Run("active/notices", func(b *testing.B) { run(b, notices(active), "/tickets", "") })
 	b.Run("active/allowed", func(b *testing.B) { run(b, lockout(active), "/static/app.css", "") })
 	b.Run("active/locked-out-html", func(b *testing.B) { run(b, lockout(active), "/tickets", "text/html") })
 	b.Run("active/locked-out-json", func(b *testing.B) { run(b, lockout(active), "/tickets", "application/json") })

@@ -1,6 +1,6 @@
 // Package middleware connects sysmaint to a host's net/http stack: the
-// maintenance banner in the request context ([Banner], [NoticeFromContext]),
-// the login rule in front of the login handler ([LoginGateWith]), an optional
+// maintenance banner in the request context ([Banner], [NoticeFromContext])
+// or for the asking ([Notices]), the login rule in front of the login handler ([LoginGateWith]), an optional
 // 503 lockout ([Lockout]) and optional ending of existing non-admin
 // sessions ([EndSessions]). [Maintenance] does the work of Banner, Lockout
 // and EndSessions in one middleware, reading the clock once per request:
