@@ -2,6 +2,7 @@ package middleware
 
 import (
 	"hash/maphash"
+	"strconv"
 	"sync/atomic"
 	"time"
 
@@ -162,3 +163,32 @@ func (c noticeCache) notice(t *notify.Texts, st maintenance.Status, v notify.Vie
 	}
 	return c.c.put(g, k, t.Banner(st, v))
 }
+
+// headerValue returns the header value of the decimal n as a []string
+// shared by every caller, for the numbers headers carry most
+// (Content-Length of a small body, Retry-After of the last hour): made
+// once each, so setting them allocates nothing. It must not be changed.
+func headerValue(n int64) []string {
+	if n < 0 || n >= int64(len(numbers)) {
+		return []string{strconv.FormatInt(n, 10)}
+	}
+	if p := numbers[n].Load(); p != nil {
+		return *p
+	}
+	v := []string{strconv.FormatInt(n, 10)}
+	v = v[:1:1] // so that an append never writes into it
+	numbers[n].Store(&v)
+	return v
+}
+
+var numbers [4096]atomic.Pointer[[]string]
+
+// The values of the lockout's fixed headers, shared by every answer (see
+// lockout.write). They must not be changed.
+var (
+	valNoStore = []string{"no-store"}
+	valNosniff = []string{"nosniff"}
+	valAccept  = []string{"Accept"}
+	valHTML    = []string{"text/html; charset=utf-8"}
+	valJSON    = []string{"application/json"}
+)
