@@ -18,34 +18,89 @@ const groupSlots = 256
 // under, in bytes; a longer one is answered without the cache.
 const maxCachedLang = 128
 
+// slotTable is a bounded table of values: a fixed array of slots, each
+// key having two to live in (chosen by its hash), so that two keys seldom
+// evict each other. A lookup is at most two atomic loads and key
+// comparisons; it takes no lock and allocates nothing. A store replaces
+// what a slot held, so a table never holds more than groupSlots values
+// whatever keys it is given. It is safe for concurrent use.
+type slotTable[K comparable, V any] struct {
+	flip  atomic.Uint32 // picks which of two full slots a store evicts
+	slots [groupSlots]atomic.Pointer[cacheEntry[K, V]]
+}
+
+// cacheEntry is a value in a slotTable; it is never changed once stored.
+type cacheEntry[K comparable, V any] struct {
+	key K
+	val V
+}
+
+// where returns the two slots of the hash h.
+func where(h uint64) (i, j uint64) {
+	i, j = h&(groupSlots-1), (h>>32)&(groupSlots-1)
+	if i == j {
+		j ^= 1
+	}
+	return i, j
+}
+
+// get returns the value stored under k, whose hash is h, or nil.
+func (t *slotTable[K, V]) get(h uint64, k *K) *V {
+	i, j := where(h)
+	if e := t.slots[i].Load(); e != nil && e.key == *k {
+		return &e.val
+	}
+	if e := t.slots[j].Load(); e != nil && e.key == *k {
+		return &e.val
+	}
+	return nil
+}
+
+// put stores v under k, whose hash is h, in an empty slot of the two k may
+// live in, or else in one of them in turn, and returns the stored value.
+func (t *slotTable[K, V]) put(h uint64, k K, v V) *V {
+	i, j := where(h)
+	e := &cacheEntry[K, V]{key: k, val: v}
+	switch {
+	case t.slots[i].CompareAndSwap(nil, e):
+	case t.slots[j].CompareAndSwap(nil, e):
+	case t.flip.Add(1)&1 == 0:
+		t.slots[i].Store(e)
+	default:
+		t.slots[j].Store(e)
+	}
+	return &e.val
+}
+
+// len returns the number of values t holds.
+func (t *slotTable[K, V]) len() int {
+	n := 0
+	for i := range t.slots {
+		if t.slots[i].Load() != nil {
+			n++
+		}
+	}
+	return n
+}
+
 // statusCache keeps what the middleware renders for one maintenance
-// status at a time: the notices for the viewers of requests, the lockout's
-// bodies. A Status names a segment of one compiled schedule, so the
-// values made for it hold as long as the status does; when the Manager's
-// status moves on (a window starts or stops, the schedule is reloaded),
-// the next request starts a new group and the old one is dropped, with
-// the schedule it pinned. A group is a fixed array of slots, each key
-// having two to live in; a lookup is a hash and at most two atomic loads,
-// takes no lock and allocates nothing, and a store replaces what a slot
-// held, so a group never holds more than groupSlots values whatever keys
-// it is given. It is safe for concurrent use.
+// status at a time, in a slotTable: the notices for the viewers of
+// requests, the lockout's bodies. A Status names a segment of one
+// compiled schedule, so the values made for it hold as long as the status
+// does; when the Manager's status moves on (a window starts or stops, the
+// schedule is reloaded), the next request starts a new group and the old
+// one is dropped, with the schedule it pinned. It is safe for concurrent
+// use.
 type statusCache[K comparable, V any] struct {
 	seed maphash.Seed
 	hash func(maphash.Seed, K) uint64 // given a copy: a pointer would escape
 	cur  atomic.Pointer[statusGroup[K, V]]
 }
 
+// statusGroup is the values of one status.
 type statusGroup[K comparable, V any] struct {
-	st    maintenance.Status
-	flip  atomic.Uint32 // picks which of two full slots a store evicts
-	slots [groupSlots]atomic.Pointer[cacheEntry[K, V]]
-}
-
-// cacheEntry is a value in a statusGroup; it is never changed once
-// stored.
-type cacheEntry[K comparable, V any] struct {
-	key K
-	val V
+	st maintenance.Status
+	slotTable[K, V]
 }
 
 func newStatusCache[K comparable, V any](hash func(maphash.Seed, K) uint64) *statusCache[K, V] {
@@ -69,53 +124,14 @@ func (c *statusCache[K, V]) group(st maintenance.Status) *statusGroup[K, V] {
 	return ng // kept for this request only
 }
 
-// where returns the two slots k may live in.
-func (c *statusCache[K, V]) where(k *K) (i, j uint64) {
-	h := c.hash(c.seed, *k)
-	i, j = h&(groupSlots-1), (h>>32)&(groupSlots-1)
-	if i == j {
-		j ^= 1
-	}
-	return i, j
-}
-
 // get returns the value stored under k in g, or nil.
 func (c *statusCache[K, V]) get(g *statusGroup[K, V], k *K) *V {
-	i, j := c.where(k)
-	if e := g.slots[i].Load(); e != nil && e.key == *k {
-		return &e.val
-	}
-	if e := g.slots[j].Load(); e != nil && e.key == *k {
-		return &e.val
-	}
-	return nil
+	return g.slotTable.get(c.hash(c.seed, *k), k)
 }
 
-// put stores v under k in g, in an empty slot of the two k may live in,
-// or else in one of them in turn, and returns the stored value.
+// put stores v under k in g and returns the stored value.
 func (c *statusCache[K, V]) put(g *statusGroup[K, V], k K, v V) *V {
-	i, j := c.where(&k)
-	e := &cacheEntry[K, V]{key: k, val: v}
-	switch {
-	case g.slots[i].CompareAndSwap(nil, e):
-	case g.slots[j].CompareAndSwap(nil, e):
-	case g.flip.Add(1)&1 == 0:
-		g.slots[i].Store(e)
-	default:
-		g.slots[j].Store(e)
-	}
-	return &e.val
-}
-
-// len returns the number of values g holds.
-func (g *statusGroup[K, V]) len() int {
-	n := 0
-	for i := range g.slots {
-		if g.slots[i].Load() != nil {
-			n++
-		}
-	}
-	return n
+	return g.slotTable.put(c.hash(c.seed, k), k, v)
 }
 
 // mix folds k into the hash h.

@@ -84,6 +84,10 @@
 //     allocates nothing of its own, only what net/http needs for the
 //     header map it sends. A [LockoutOptions.Page] hook gets headers of
 //     its own and renders as it likes.
+//   - The allow list: its answers are kept by method, host and path (as
+//     far as its patterns name them), so a path allowed once (a
+//     stylesheet, the health check) costs a lookup, not a ServeMux match,
+//     which allocates.
 //
 // The notices are kept by viewer language, zone and kind, a few hundred
 // at most; the texts inside them are rendered by [notify.Texts], which
