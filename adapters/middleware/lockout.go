@@ -516,7 +516,6 @@ func (l *lockout) write(w http.ResponseWriter, r *http.Request, st maintenance.S
 		return
 	}
 
-	b := l.body(st, notice.Text, asJSON)
 	h["Retry-After"] = rv.header
 	h["Cache-Control"] = valNoStore
 	h["X-Content-Type-Options"] = valNosniff
@@ -526,6 +525,7 @@ func (l *lockout) write(w http.ResponseWriter, r *http.Request, st maintenance.S
 		h["Vary"] = valAccept
 	}
 	if asJSON {
+		b := l.body(st, notice.Text, true)
 		h["Content-Type"] = valJSON
 		h["Content-Length"] = headerValue(int64(b.headerLen + len(rv.digits)))
 		w.WriteHeader(l.o.Status)
@@ -551,6 +551,7 @@ func (l *lockout) write(w http.ResponseWriter, r *http.Request, st maintenance.S
 		}
 		return
 	}
+	b := l.body(st, notice.Text, false)
 	h["Content-Length"] = headerValue(int64(b.headerLen + len(lang)))
 	w.WriteHeader(l.o.Status)
 	if r.Method == http.MethodHead {
