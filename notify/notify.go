@@ -233,14 +233,19 @@ type Notice struct {
 //
 // Its texts come from t's cache once shown (see [Texts]): a notice to
 // show then costs a lookup and allocates nothing either.
-func (t *Texts) Banner(st maintenance.Status, v Viewer) (n Notice) {
+func (t *Texts) Banner(st maintenance.Status, v Viewer) Notice {
+	if !st.Active() && !st.HasUpcoming() {
+		return Notice{} // inlined into the caller: the usual request
+	}
+	return t.banner(st, v)
+}
+
+// banner is Banner when a window is active or upcoming.
+func (t *Texts) banner(st maintenance.Status, v Viewer) (n Notice) {
 	// The window goes straight into the result: a Window is some 300
 	// bytes, and each copy of it counts on this path.
 	var ok bool
 	if !st.Active() {
-		if !st.HasUpcoming() {
-			return Notice{}
-		}
 		if n.Window, ok = st.Upcoming(); !ok {
 			return Notice{}
 		}
