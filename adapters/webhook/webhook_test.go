@@ -195,6 +195,7 @@ func TestSender_Faults(t *testing.T) {
 				assert.ErrorIs(t, err, tt.cause)
 			}
 			assert.Contains(t, err.Error(), "webhook: event "+e.ID())
+			assert.Equal(t, tt.cause == context.DeadlineExceeded, strings.Contains(err.Error(), "timed out after 5s"), err.Error())
 			assert.NotContains(t, err.Error(), recv.URL, "the error never shows the URL")
 			assert.Equal(t, int64(1), st.Failed)
 			assert.Zero(t, st.Sent)

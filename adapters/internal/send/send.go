@@ -131,7 +131,8 @@ func (p *Policy) Do(ctx context.Context, event string, attempt func(ctx context.
 	for {
 		n++
 		actx, cancel := p.Clock.WithTimeout(ctx, p.Timeout)
-		err = attempt(actx)
+		err = attempt(doneOnly{actx})
+		timedOut := actx.Err() != nil && ctx.Err() == nil
 		cancel()
 		if err == nil {
 			p.Counters.AddSent()
@@ -141,7 +142,7 @@ func (p *Policy) Do(ctx context.Context, event string, attempt func(ctx context.
 			err = fmt.Errorf("%s: event %s: %w (attempt %d cut short: %w)", p.Name, event, ctx.Err(), n, err)
 			break
 		}
-		if actx.Err() != nil {
+		if timedOut {
 			err = fmt.Errorf("attempt timed out after %v: %w", p.Timeout, err)
 		}
 		if errors.Is(err, notify.ErrPermanent) {
@@ -178,6 +179,14 @@ func (p *Policy) Do(ctx context.Context, event string, attempt func(ctx context.
 	p.Counters.AddFailed(err, p.Clock.Now())
 	return err
 }
+
+// doneOnly is a context that ends by its Done channel alone: it hides
+// the deadline of an attempt, set on the Policy's clock, from the
+// standard library (net.Dialer, tls), which would read it on the real
+// clock: a test's mock clock would cut or stretch the attempt.
+type doneOnly struct{ context.Context }
+
+func (doneOnly) Deadline() (time.Time, bool) { return time.Time{}, false }
 
 // sleep waits d on the clock; false when ctx ended first.
 func (p *Policy) sleep(ctx context.Context, d time.Duration) bool {
