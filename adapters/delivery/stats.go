@@ -24,7 +24,8 @@ type Stats struct {
 	// only; a sender never drops).
 	Dropped int64
 	// LastError is the last failure of any kind (a failed attempt, a
-	// failed or dropped event), nil before the first.
+	// failed or dropped event, a mail recipient refused), nil before the
+	// first.
 	LastError error
 	// LastErrorAt is when LastError happened, on the sender's clock; zero
 	// before the first failure.
@@ -63,6 +64,11 @@ func (c *Counters) AddDropped(n int64, err error, at time.Time) {
 	c.dropped.Add(n)
 	c.note(err, at)
 }
+
+// AddError records err, at at, as the last error without counting an
+// event: a part of a delivery that failed while the event was delivered,
+// such as one recipient a mail server refused.
+func (c *Counters) AddError(err error, at time.Time) { c.note(err, at) }
 
 func (c *Counters) note(err error, at time.Time) {
 	if err == nil {
