@@ -25,7 +25,8 @@
 // is honoured up to a bound), at most its MaxAttempts times. A failure
 // that trying again cannot mend (another HTTP 4xx, an SMTP 5xx) ends the
 // call at once with an error wrapping [notify.ErrPermanent]. Relay's own
-// retries come on top, minutes apart.
+// retries come on top: a failed Notify is tried again later, after
+// seconds and then minutes (notify.RelayOptions.RetryMin to RetryMax).
 //
 // # Stats
 //
