@@ -23,9 +23,16 @@
 //     [github.com/sysmaint/sysmaint/session/sessiontest]. PostgreSQL lets
 //     many instances of a host share one truth, with changes pushed to
 //     every instance within milliseconds.
+//   - [github.com/sysmaint/sysmaint/adapters/scsstore]: the sessions of a
+//     host that keeps them in github.com/alexedwards/scs, where they stay,
+//     with a guard that keeps killed sessions dead on every instance.
 //   - [github.com/sysmaint/sysmaint/adapters/middleware]: net/http
 //     middleware: the banner in the request context, the login gate, and
-//     an opt-in 503 lockout with Retry-After.
+//     an opt-in 503 lockout with Retry-After that each host makes its own
+//     (page, status, staff let through by address or a secret link).
+//   - [github.com/sysmaint/sysmaint/adapters/prom]: a Prometheus collector
+//     of the maintenance state and the counters of the Manager, the
+//     middleware and the notifications.
 //
 // A start:
 //

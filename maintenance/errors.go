@@ -35,6 +35,32 @@ const (
 	// character, which no SQL store keeps as it is (PostgreSQL refuses
 	// both).
 	ReasonNotText Reason = "is not valid UTF-8 text"
+	// ReasonBadRule refuses a recurrence rule that ParseRule refuses; its
+	// error says why.
+	ReasonBadRule Reason = "is not a supported RFC 5545 RRULE"
+	// ReasonRuleTooLong refuses a rule longer than MaxRuleLen.
+	ReasonRuleTooLong Reason = "is longer than 500 bytes"
+	// ReasonUnknownZone refuses a zone LoadZone cannot load.
+	ReasonUnknownZone Reason = "is not a known IANA time zone"
+	// ReasonNoOccurrence refuses a rule that has no occurrence from Start
+	// on.
+	ReasonNoOccurrence Reason = "has no occurrence"
+	// ReasonNotAnOccurrence refuses a recurring window's Start that is not
+	// the first occurrence of its rule (see Window.Align), and an exception
+	// that is not an occurrence.
+	ReasonNotAnOccurrence Reason = "is not an occurrence of the rule"
+	// ReasonNotWholeSecond refuses a recurring window's Start or Stop that
+	// is not on a whole second, as RFC 5545 times are.
+	ReasonNotWholeSecond Reason = "is not on a whole second"
+	// ReasonOccurrenceTooLong refuses a recurring window whose Stop is
+	// more than MaxOccurrenceLength after its Start.
+	ReasonOccurrenceTooLong Reason = "is more than 366 days after the start"
+	// ReasonTooManyExceptions refuses more than MaxExceptions exceptions.
+	ReasonTooManyExceptions Reason = "holds more than 1000 exceptions"
+	// ReasonIsOccurrence refuses a window with Occurrence set: one
+	// occurrence of a recurring window, as a Schedule reports it, is not
+	// stored.
+	ReasonIsOccurrence Reason = "is set: an occurrence is not stored; change its recurring window"
 )
 
 // Field names used in a [FieldError]: the names of the Window fields.
@@ -46,6 +72,17 @@ const (
 	FieldNotifyMessage = "NotifyMessage"
 	FieldValidity      = "Validity"
 	FieldLead          = "Lead"
+	// FieldRecurrence names the recurrence rule, Window.Recurrence.Rule.
+	FieldRecurrence = "Recurrence.Rule"
+	// FieldZone names the recurrence's zone, Window.Recurrence.Zone.
+	FieldZone = "Recurrence.Zone"
+	// FieldExceptions names the recurrence's exceptions,
+	// Window.Recurrence.Exceptions.
+	FieldExceptions = "Recurrence.Exceptions"
+	// FieldOccurrence names Window.Occurrence, set only on the windows a
+	// Schedule reports, and the occurrence that Manager.MoveOccurrence is
+	// asked to move.
+	FieldOccurrence = "Occurrence"
 	// FieldActor names the acting user passed to Manager.Add and Update,
 	// not a Window field: the audit fields need someone.
 	FieldActor = "Actor"
@@ -99,8 +136,19 @@ func (e *ValidationError) add(field string, r Reason) {
 // [MaxTime] (the years 1 to 9999, UTC), and Start is strictly before Stop;
 // Comment is not blank and at most [MaxTextLen] characters; LoginMessage
 // and NotifyMessage are at most MaxTextLen characters; Validity is one of
-// the three; Lead is neither negative nor longer than [MaxLead].
-// Lengths count characters (runes), not bytes.
+// the three; Lead is neither negative nor longer than [MaxLead];
+// Occurrence is zero. Lengths count characters (runes), not bytes.
+//
+// A recurring window (a Recurrence that is not zero) also needs: a Rule
+// that [ParseRule] accepts ([FieldRecurrence]) and that has an occurrence;
+// a Zone that [LoadZone] loads ([FieldZone]); Start and Stop on whole
+// seconds, Stop at most [MaxOccurrenceLength] after Start, and Start the
+// first occurrence of the rule ([ReasonNotAnOccurrence]: a Start on a day
+// the rule does not select, or the second of two instants with the same
+// wall-clock time, where the rule takes the first; see [Window.Align]); at
+// most [MaxExceptions] Exceptions, each an occurrence ([FieldExceptions]).
+// A rule with no occurrence at all costs up to some 0.1 s to refuse: it
+// is searched to the year 9999.
 func (w Window) Validate() error {
 	return w.problems().err()
 }
@@ -135,6 +183,7 @@ func (e *ValidationError) err() error {
 // problems lists every bad field of w.
 func (w Window) problems() *ValidationError {
 	e := &ValidationError{}
+	rp := w.recurrenceProblems()
 	switch {
 	case w.Start.IsZero():
 		e.add(FieldStart, ReasonRequired)
@@ -142,12 +191,16 @@ func (w Window) problems() *ValidationError {
 		e.add(FieldStart, ReasonOutOfRange)
 	case !w.Stop.IsZero() && inRange(w.Stop) && !w.Start.Before(w.Stop):
 		e.add(FieldStart, ReasonNotBeforeStop)
+	case rp.start != "":
+		e.add(FieldStart, rp.start)
 	}
 	switch {
 	case w.Stop.IsZero():
 		e.add(FieldStop, ReasonRequired)
 	case !inRange(w.Stop):
 		e.add(FieldStop, ReasonOutOfRange)
+	case rp.stop != "":
+		e.add(FieldStop, rp.stop)
 	}
 	switch {
 	case strings.TrimSpace(w.Comment) == "":
@@ -176,5 +229,97 @@ func (w Window) problems() *ValidationError {
 	case w.Lead > MaxLead:
 		e.add(FieldLead, ReasonLeadTooLong)
 	}
+	for _, f := range [...]struct {
+		name   string
+		reason Reason
+	}{{FieldRecurrence, rp.rule}, {FieldZone, rp.zone}, {FieldExceptions, rp.exceptions}} {
+		if f.reason != "" {
+			e.add(f.name, f.reason)
+		}
+	}
+	if !w.Occurrence.IsZero() {
+		e.add(FieldOccurrence, ReasonIsOccurrence)
+	}
 	return e
+}
+
+// recurrenceReasons are the problems of a window's recurrence, by field;
+// empty where there is none.
+type recurrenceReasons struct {
+	start, stop, rule, zone, exceptions Reason
+}
+
+// recurrenceProblems checks w's recurrence: the rule parses, the zone
+// loads, the exceptions are few enough and in range; and, when those and
+// Start and Stop are otherwise fine, that the window can be expanded (see
+// newSeries), that the rule has an occurrence, that the first is Start
+// and that every exception is one.
+func (w Window) recurrenceProblems() recurrenceReasons {
+	var p recurrenceReasons
+	r := w.Recurrence
+	if r.IsZero() {
+		return p
+	}
+	switch {
+	case r.Rule == "":
+		p.rule = ReasonRequired
+	case len(r.Rule) > MaxRuleLen:
+		p.rule = ReasonRuleTooLong
+	default:
+		if _, err := ParseRule(r.Rule); err != nil {
+			p.rule = ReasonBadRule
+		}
+	}
+	if r.Zone == "" {
+		p.zone = ReasonRequired
+	} else if _, ok := LoadZone(r.Zone); !ok {
+		p.zone = ReasonUnknownZone
+	}
+	if len(r.Exceptions) > MaxExceptions {
+		p.exceptions = ReasonTooManyExceptions
+	}
+	for _, t := range r.Exceptions {
+		if p.exceptions != "" {
+			break
+		}
+		switch {
+		case t.IsZero():
+			p.exceptions = ReasonRequired
+		case !inRange(t):
+			p.exceptions = ReasonOutOfRange
+		}
+	}
+	if p.rule != "" || p.zone != "" || w.Start.IsZero() || w.Stop.IsZero() ||
+		!inRange(w.Start) || !inRange(w.Stop) || !w.Start.Before(w.Stop) {
+		return p
+	}
+	sr, bad := newSeries(w)
+	if bad != nil {
+		switch bad.field {
+		case FieldStart:
+			p.start = bad.reason
+		case FieldStop:
+			p.stop = bad.reason
+		}
+		return p
+	}
+	res := &resolver{loc: sr.loc}
+	first, ok := sr.first(res)
+	switch {
+	case !ok:
+		p.rule = ReasonNoOccurrence
+		return p
+	case first != unixMS(w.Start):
+		p.start = ReasonNotAnOccurrence
+		return p
+	}
+	for _, t := range r.Exceptions {
+		if p.exceptions != "" {
+			break
+		}
+		if _, ok := sr.occursAt(res, unixMS(t)); !ok {
+			p.exceptions = ReasonNotAnOccurrence
+		}
+	}
+	return p
 }

@@ -45,6 +45,10 @@ type Options struct {
 	// LoginRefused is the text a *LoginRefusedError from
 	// [Manager.CheckLogin] carries. Default: DefaultLoginRefused.
 	LoginRefused string
+	// Horizon is how far ahead of the clock the schedule expands recurring
+	// windows (see [Horizon]); at most MaxHorizon. Default: DefaultHorizon
+	// (400 days).
+	Horizon time.Duration
 }
 
 // Manager is the entry point of the package: it adds, changes and removes
@@ -72,6 +76,7 @@ type Manager struct {
 	logger *slog.Logger
 	// loginRefused is the text of a login refusal.
 	loginRefused string
+	horizon      time.Duration // how far ahead recurring windows are expanded
 
 	sched     atomic.Pointer[Schedule]
 	changed   atomic.Pointer[chan struct{}] // closed when sched is replaced
@@ -80,6 +85,28 @@ type Manager struct {
 	healthMu  sync.Mutex // serializes updates of health
 	failures  uint64     // counts failed writes; guarded by healthMu
 	revision  int64      // store revision of the loaded schedule; guarded by refreshMu
+
+	// The counters of Stats.
+	loads, loadFailures, writeFailures atomic.Uint64
+}
+
+// Stats counts what a [Manager] did since it was made, for metrics.
+type Stats struct {
+	// Loads is the schedule loads from the store that succeeded: the first,
+	// those after a change or a failure, and every Refresh.
+	Loads uint64
+	// LoadFailures is the loads that failed; the last good schedule stayed
+	// in force each time (see [Health.Err]).
+	LoadFailures uint64
+	// WriteFailures is the writes through the Manager that the store failed
+	// (see [Health.WriteErr]); refusals (not found, conflict, validation)
+	// are not counted.
+	WriteFailures uint64
+}
+
+// Stats returns the Manager's counts so far. It is three atomic loads.
+func (m *Manager) Stats() Stats {
+	return Stats{Loads: m.loads.Load(), LoadFailures: m.loadFailures.Load(), WriteFailures: m.writeFailures.Load()}
 }
 
 // Health describes the Manager's last refresh of the schedule and its
@@ -159,8 +186,12 @@ func New(store Store, opts *Options) *Manager {
 	if o.LoginRefused == "" {
 		o.LoginRefused = DefaultLoginRefused
 	}
+	if o.Horizon <= 0 {
+		o.Horizon = DefaultHorizon
+	}
+	o.Horizon = min(o.Horizon, MaxHorizon)
 	m := &Manager{store: store, clock: o.Clock, lead: o.Lead, poll: o.PollInterval, resync: o.ResyncInterval, logger: o.Logger,
-		loginRefused: o.LoginRefused}
+		loginRefused: o.LoginRefused, horizon: o.Horizon}
 	m.sched.Store(Compile(nil, m.lead))
 	ch := make(chan struct{})
 	m.changed.Store(&ch)
@@ -184,7 +215,42 @@ func (m *Manager) SetLead(lead time.Duration) {
 	m.refreshMu.Lock()
 	defer m.refreshMu.Unlock()
 	m.lead = lead
-	m.publish(Compile(m.sched.Load().windows, lead))
+	prev := m.sched.Load()
+	m.publish(compile(prev.windows, lead, m.horizonAt(m.clock.Now()), prev))
+}
+
+// horizonLookback is how far before the clock's now a Manager's schedule
+// expands recurring windows, so that the status is exact at instants a
+// little in the past as well.
+const horizonLookback = 24 * time.Hour
+
+// horizonAt returns the horizon of a schedule compiled at now.
+func (m *Manager) horizonAt(now time.Time) Horizon {
+	return Horizon{From: now.Add(-horizonLookback), Until: now.Add(m.horizon)}
+}
+
+// horizonStep is how far the clock moves before the Manager extends its
+// horizon: a day, or a quarter of a shorter horizon.
+func (m *Manager) horizonStep() time.Duration { return min(24*time.Hour, m.horizon/4) }
+
+// extend recompiles the schedule over a horizon that starts from now, when
+// a window recurs and the clock has moved a step since the horizon was
+// set. It reads no store: the windows are those of the schedule in force,
+// and their series are reused, so it costs what expanding the occurrences
+// costs, once a day, in Run's goroutine.
+func (m *Manager) extend() {
+	due := func(s *Schedule, now time.Time) bool {
+		return s.recurring && now.Add(m.horizon-m.horizonStep()).After(s.horizon.Until)
+	}
+	if !due(m.sched.Load(), m.clock.Now()) {
+		return
+	}
+	m.refreshMu.Lock()
+	defer m.refreshMu.Unlock()
+	now := m.clock.Now()
+	if s := m.sched.Load(); due(s, now) {
+		m.publish(compile(s.windows, m.lead, m.horizonAt(now), s))
+	}
 }
 
 // Changed returns a channel that is closed when the schedule in force is
@@ -207,7 +273,9 @@ func (m *Manager) publish(s *Schedule) {
 // Status returns the status now, by the Manager's clock.
 func (m *Manager) Status() Status { return m.sched.Load().At(m.clock.Now()) }
 
-// StatusAt returns the status at t.
+// StatusAt returns the status at t. Recurring windows count within the
+// schedule's horizon only, from a day before the clock's now to
+// Options.Horizon after it (see [Horizon]).
 func (m *Manager) StatusAt(t time.Time) Status { return m.sched.Load().At(t) }
 
 // Schedule returns the schedule in force.
@@ -240,6 +308,7 @@ func (m *Manager) noteWrite(ctx context.Context, err error) {
 		// refused, not failed
 	default:
 		now := m.clock.Now()
+		m.writeFailures.Add(1)
 		if prev := m.updateHealth(func(h *Health) {
 			h.WriteErr, h.WriteFailedAt = err, now
 			m.failures++
@@ -306,9 +375,22 @@ func (m *Manager) Get(ctx context.Context, id int64) (Window, error) {
 // be the version it was read at: a stale version gives an error wrapping
 // ErrConflict, an unknown ID one wrapping ErrNotFound, an invalid window a
 // *ValidationError (as does a blank actor); in each case nothing is
-// written. It returns the stored
-// window with its new Version.
+// written. It returns the stored window with its new Version.
+//
+// For a recurring window, Update replaces the whole series, its past
+// occurrences included; [Manager.UpdateFollowing] changes it from one
+// occurrence on and keeps the past as it was.
 func (m *Manager) Update(ctx context.Context, w Window, actor string) (Window, error) {
+	stored, err := m.update(ctx, w, actor)
+	if err != nil {
+		return Window{}, err
+	}
+	m.refreshAfterWrite(ctx)
+	return stored, nil
+}
+
+// update is Update without the refresh.
+func (m *Manager) update(ctx context.Context, w Window, actor string) (Window, error) {
 	w.ChangedAt, w.ChangedBy = m.clock.Now(), actor
 	w = w.Normalize()
 	if err := w.validateBy(actor); err != nil {
@@ -319,7 +401,6 @@ func (m *Manager) Update(ctx context.Context, w Window, actor string) (Window, e
 	if err != nil {
 		return Window{}, fmt.Errorf("maintenance: update window %d: %w", w.ID, err)
 	}
-	m.refreshAfterWrite(ctx)
 	return stored, nil
 }
 
@@ -350,7 +431,8 @@ func (m *Manager) refreshAfterWrite(ctx context.Context) {
 
 // Refresh loads every valid window from the store and publishes the newly
 // compiled schedule. On failure the schedule in force is kept, the error is
-// logged, recorded in Health and returned.
+// logged, recorded in Health and returned; a load cut short because ctx
+// was canceled is only returned.
 func (m *Manager) Refresh(ctx context.Context) error {
 	m.refreshMu.Lock()
 	defer m.refreshMu.Unlock()
@@ -364,7 +446,8 @@ func (m *Manager) load(ctx context.Context) error {
 		var ws []Window
 		ws, err = m.store.List(ctx, Valid)
 		if err == nil {
-			m.publish(Compile(ws, m.lead))
+			m.publish(compile(ws, m.lead, m.horizonAt(m.clock.Now()), m.sched.Load()))
+			m.loads.Add(1)
 			if tracked {
 				m.revision = rev
 			}
@@ -379,6 +462,12 @@ func (m *Manager) load(ctx context.Context) error {
 		}
 	}
 	err = fmt.Errorf("maintenance: refresh schedule: %w", err)
+	if errors.Is(ctx.Err(), context.Canceled) {
+		// Cut short by the caller (Run stopping): nothing learned about the
+		// store, so nothing recorded or logged.
+		return err
+	}
+	m.loadFailures.Add(1)
 	now := m.clock.Now()
 	m.updateHealth(func(h *Health) { h.Err, h.FailedAt = err, now })
 	m.logger.Error("maintenance: keeping the last good schedule", "err", err)
@@ -423,6 +512,11 @@ func (m *Manager) sync(ctx context.Context) error {
 //
 // After a write through the Manager failed, Run also asks a [Checker] store
 // at every wake-up whether writes heal (see [Health.WriteErr]).
+//
+// Run also keeps the horizon of recurring windows ahead of the clock: once
+// a day it recompiles the schedule in force over a horizon that starts
+// from now, without reading the store (see [Options.Horizon]). Without
+// Run, the horizon moves only when the schedule is reloaded.
 func (m *Manager) Run(ctx context.Context) error {
 	cn, ok := m.store.(ChangeNotifier)
 	if !ok {
@@ -455,6 +549,7 @@ func (m *Manager) follow(ctx context.Context, pushed <-chan error) error {
 		if err := m.sync(ctx); err != nil && ctx.Err() != nil {
 			return nil
 		}
+		m.extend()
 		m.checkWrites(ctx)
 		wait := m.poll
 		if listening {

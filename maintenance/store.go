@@ -9,8 +9,11 @@ import "context"
 // errors.Is(err, context.Canceled) (or DeadlineExceeded) when the context
 // is done before the work is; nothing is then written. Windows cross the
 // boundary as values: a store never keeps or returns memory the caller can
-// alias. Instants come back in UTC at millisecond precision. Stores do not
-// validate: the [Manager] does, before it writes.
+// alias. Instants come back in UTC at millisecond precision. A window's
+// Recurrence comes back as it was given, normalized (Window.Normalize),
+// its Exceptions nil when there are none; its Occurrence is not kept and
+// comes back zero. Stores do not validate: the [Manager] does, before it
+// writes.
 // A Store is safe for concurrent use.
 type Store interface {
 	// Create stores a copy of w under a new ID, unique in the store and

@@ -134,6 +134,18 @@ type Window struct {
 	// window: users are told it is coming from Start-Lead on. Zero means
 	// the Manager's lead. At most MaxLead.
 	Lead time.Duration
+	// Recurrence, when not zero, makes the window repeat: Start and Stop
+	// are then those of its first occurrence (see [Recurrence]).
+	Recurrence Recurrence
+	// Occurrence is set on the windows a [Schedule] reports for one
+	// occurrence of a recurring window ([Status.Window],
+	// [Status.Upcoming], [Status.ActiveWindows]): it is the occurrence's
+	// start as the rule gives it, the instant that names the occurrence in
+	// [Recurrence.Exceptions], [Manager.SkipOccurrence] and
+	// [Manager.MoveOccurrence], and equals Start. It is zero on every
+	// window a Store holds, and [Window.Validate] refuses a window that
+	// has it: change the recurring window instead.
+	Occurrence time.Time
 
 	// CreatedAt and CreatedBy record who added the window and when.
 	CreatedAt time.Time
@@ -175,13 +187,18 @@ func (w Window) UpcomingAt(t time.Time, lead time.Duration) bool {
 // Normalize returns w with its instants in UTC, truncated to the
 // millisecond, as stores keep them. Zero instants stay zero, and instants
 // outside [MinTime, MaxTime] stay where they are (truncated, never
-// wrapped), for Validate to refuse.
+// wrapped), for Validate to refuse. A recurrence rule that parses is
+// rewritten in its canonical form ([Rule.String]); exceptions are sorted,
+// without duplicates, nil when there are none. The exceptions of the
+// window passed in are never changed: Normalize copies them when it must.
 func (w Window) Normalize() Window {
 	w.Start = normTime(w.Start)
 	w.Stop = normTime(w.Stop)
 	w.CreatedAt = normTime(w.CreatedAt)
 	w.ChangedAt = normTime(w.ChangedAt)
 	w.Lead = w.Lead.Truncate(time.Millisecond)
+	w.Recurrence = w.Recurrence.normalize()
+	w.Occurrence = normTime(w.Occurrence)
 	return w
 }
 

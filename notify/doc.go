@@ -73,6 +73,13 @@
 // reminder, each kind by window ID. Watch reports from the moment it
 // starts: the windows in the schedule then give no event.
 //
+// A recurring window is scheduled, changed and withdrawn as one window, and
+// each of its occurrences is announced, starts and ends: the Event's
+// Window is then the occurrence, with the recurring window's ID and the
+// occurrence's own Start and Stop, so that the window's ID, the kind and
+// the Start name each event apart from every other. Banners and login
+// texts likewise show the occurrence at hand.
+//
 // Watch runs until its context is done, in a goroutine the caller owns,
 // and stops at the first error of its Notifier. [Notifiers] hands each
 // event to several Notifiers in turn. Hosts with several instances run
@@ -119,6 +126,11 @@
 // Leases are reckoned by each instance's clock: the instances' clocks must
 // agree to well within RelayOptions.Lease (NTP does that), or an instance
 // whose clock runs ahead takes over events whose lease has not ended.
+//
+// [RelayOptions.Stats] counts an instance's deliveries (delivered, failed,
+// retried, dropped, late, and the last error) as a [DeliveryStats], the
+// reading senders give too, for metrics (package
+// github.com/sysmaint/sysmaint/adapters/prom).
 //
 // Events come in the order of [CompareEvents] as far as one instance
 // delivers them one after another; a retried event comes after those

@@ -200,9 +200,15 @@ type Notice struct {
 // upcoming window is not announced then. Otherwise, while a window is
 // upcoming, it is the translated Upcoming text with the window's start and
 // stop in v's time zone and language (see [DefaultDateLayout]). Otherwise
-// it is the zero Notice; that path allocates nothing.
+// it is the zero Notice; that path allocates nothing. For a recurring
+// window, the window is the occurrence at hand, as the Status reports it:
+// the texts show that occurrence's start and stop, and Notice.Window is
+// that occurrence (see [maintenance.Window.Occurrence]).
 func (t *Texts) Banner(st maintenance.Status, v Viewer) Notice {
 	if !st.Active() {
+		if !st.HasUpcoming() {
+			return Notice{}
+		}
 		if w, ok := st.Upcoming(); ok {
 			return Notice{Kind: NoticeUpcoming, Text: t.Upcoming(w, v), Window: w}
 		}

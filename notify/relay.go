@@ -85,6 +85,10 @@ type RelayOptions struct {
 	Retention time.Duration
 	// Logger receives failures and recoveries. Default: slog.Default().
 	Logger *slog.Logger
+	// Stats, when set, counts this instance's deliveries: delivered, failed,
+	// retried, dropped, late, and the last error (see [RelayStats]).
+	// Default: nil, nothing is counted.
+	Stats *RelayStats
 }
 
 // resolve returns o with the defaults filled in, or an error naming the
@@ -418,6 +422,7 @@ func (r *relay) deliver(ctx context.Context, p Pending) {
 	err := r.n.Notify(dctx, e)
 	cancel()
 	if err == nil {
+		r.o.Stats.noteDelivered(e.Late)
 		r.ack(ctx, id)
 		return
 	}
@@ -428,6 +433,7 @@ func (r *relay) deliver(ctx context.Context, p Pending) {
 	}
 	reason := cut(err.Error(), MaxReasonLen)
 	attempts := p.Attempts + 1
+	r.o.Stats.noteFailed(err, r.clk.Now(), attempts >= r.o.MaxAttempts)
 	if attempts >= r.o.MaxAttempts {
 		r.log.Error("notify: relay: dropping event after failed deliveries", "event", id, "attempts", attempts, "err", err)
 		if err := r.box.Drop(ctx, id, r.o.Owner, r.clk.Now(), reason); err != nil {

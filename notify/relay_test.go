@@ -403,7 +403,8 @@ func TestRelay_FailingNotifierRetriedThenDropped(t *testing.T) {
 	recv := newReceiver(mock)
 	recv.fail = errors.New("503 Service Unavailable")
 	sb := spy(box, mock)
-	opts := &notify.RelayOptions{Owner: "a", RetryMin: time.Second, RetryMax: 4 * time.Second, MaxAttempts: 5, Poll: time.Second}
+	stats := &notify.RelayStats{}
+	opts := &notify.RelayOptions{Owner: "a", RetryMin: time.Second, RetryMax: 4 * time.Second, MaxAttempts: 5, Poll: time.Second, Stats: stats}
 	startRelay(t, maintenance.New(store, &maintenance.Options{Clock: mock}), sb, recv, opts)
 
 	for attempt := 1; attempt <= 5; attempt++ {
@@ -448,6 +449,53 @@ func TestRelay_FailingNotifierRetriedThenDropped(t *testing.T) {
 		return n >= claims+5
 	}, "the delivery loop polls on")
 	assert.Equal(t, 5, recv.calls(), "delivered after it was dropped")
+	st := stats.Stats()
+	assert.Equal(t, recv.fail, st.LastErr)
+	assert.False(t, st.LastErrAt.IsZero())
+	st.LastErr, st.LastErrAt = nil, time.Time{}
+	assert.Equal(t, notify.DeliveryStats{Failed: 5, Retried: 4, Dropped: 1}, st)
+}
+
+// RelayStats counts deliveries, late ones, failed attempts and their
+// retries, and keeps the last error and when it happened.
+func TestRelay_Stats(t *testing.T) {
+	mock := newMock(now)
+	store, box := memstore.NewWindowStore(), memstore.NewOutbox()
+	m := maintenance.New(store, &maintenance.Options{Clock: mock})
+	add(t, m, window(now.Add(-10*time.Minute), now.Add(time.Hour))) // its start is delivered late
+	recv := &flakyReceiver{receiver: newReceiver(mock), failures: 2}
+	stats := &notify.RelayStats{}
+	assert.Equal(t, notify.DeliveryStats{}, stats.Stats())
+	assert.Equal(t, notify.DeliveryStats{}, (*notify.RelayStats)(nil).Stats())
+	startRelay(t, maintenance.New(store, &maintenance.Options{Clock: mock}), box, recv,
+		&notify.RelayOptions{Owner: "a", RetryMin: time.Second, RetryMax: time.Second, Poll: time.Second, Stats: stats})
+
+	stepUntil(t, mock, 500*time.Millisecond, func() bool { return stats.Stats().Delivered == 1 }, "delivered after two failures")
+	st := stats.Stats()
+	assert.ErrorIs(t, st.LastErr, errFlaky)
+	failedAt := st.LastErrAt
+	assert.False(t, failedAt.Before(now) || failedAt.After(mock.Now()), "failed at %v", failedAt)
+	st.LastErr, st.LastErrAt = nil, time.Time{}
+	assert.Equal(t, notify.DeliveryStats{Delivered: 1, Failed: 2, Retried: 2, Late: 1}, st)
+}
+
+var errFlaky = errors.New("flaky receiver")
+
+// flakyReceiver fails its first failures calls with errFlaky.
+type flakyReceiver struct {
+	*receiver
+	failures int
+}
+
+func (r *flakyReceiver) Notify(ctx context.Context, e notify.Event) error {
+	_ = r.receiver.Notify(ctx, e)
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.failures > 0 {
+		r.failures--
+		return errFlaky
+	}
+	return nil
 }
 
 // An instance that died after claiming (its lease stands, no Ack comes)

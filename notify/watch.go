@@ -90,6 +90,15 @@ type Event struct {
 	// was while active; for EventChanged, after the change; for
 	// EventWithdrawn, as the schedule last held it (for a window made
 	// invalid, its last valid version).
+	//
+	// For a recurring window, EventReminder, EventStarted and EventEnded
+	// are about one occurrence: Window is the occurrence, with the
+	// recurring window's ID and the occurrence's Start and Stop, and its
+	// Occurrence set (see [maintenance.Window.Occurrence]), so the ID,
+	// kind and Start of an event tell its occurrence apart from every
+	// other. EventScheduled, EventChanged and EventWithdrawn are about the
+	// recurring window as stored, its Start and Stop those of its first
+	// occurrence.
 	Window maintenance.Window
 	// At is when the change happened. For EventScheduled, EventChanged and
 	// EventWithdrawn it is the instant Watch saw the change (the clock's
@@ -206,7 +215,8 @@ var waitHook func(until time.Time)
 // is not announced again unless its Start moves or it leaves the schedule
 // and comes back), [EventStarted] when a window becomes active and
 // [EventEnded] when it stops being active, also when it is withdrawn or
-// moved while active.
+// moved while active. A recurring window gives these three for each of
+// its occurrences: each occurrence is announced, starts and ends.
 //
 // Watch reports changes from the moment it starts: windows in the schedule
 // then give no event, nor do those already active or upcoming.
@@ -249,7 +259,7 @@ func Watch(ctx context.Context, m *maintenance.Manager, n Notifier) error {
 func watchLoop(ctx context.Context, m *maintenance.Manager, first func(s *maintenance.Schedule, t time.Time) error,
 	emit func(Event) error, hook func(until time.Time)) error {
 	clk := m.Clock()
-	w := &watcher{active: map[int64]maintenance.Window{}, reminded: map[int64]time.Time{}}
+	w := &watcher{active: map[occKey]maintenance.Window{}, reminded: map[int64]time.Time{}}
 	// Each look takes the Changed channel before loading the schedule, and
 	// waits for the next change of that very schedule: a replacement after
 	// the load closes the channel, so none slips between look and wait.
@@ -308,10 +318,24 @@ func watchLoop(ctx context.Context, m *maintenance.Manager, first func(s *mainte
 
 // watcher remembers what the schedule said at the last look.
 type watcher struct {
-	sched    *maintenance.Schedule        // the schedule at the last look; nil before the first
-	last     time.Time                    // instant of the last look
-	active   map[int64]maintenance.Window // active windows then, by ID
-	reminded map[int64]time.Time          // windows announced, by ID, with the Start announced
+	sched    *maintenance.Schedule         // the schedule at the last look; nil before the first
+	last     time.Time                     // instant of the last look
+	active   map[occKey]maintenance.Window // active windows then, by ID and occurrence
+	reminded map[int64]time.Time           // windows announced, by ID, with the Start announced
+}
+
+// occKey identifies an active window: a one-off window by its ID, an
+// occurrence of a recurring window by its ID and its original start.
+type occKey struct {
+	id  int64
+	occ int64 // Window.Occurrence in Unix ns; 0 for a one-off window
+}
+
+func keyOf(w maintenance.Window) occKey {
+	if w.Occurrence.IsZero() {
+		return occKey{id: w.ID}
+	}
+	return occKey{w.ID, w.Occurrence.UnixNano()}
 }
 
 // diff looks at schedule s at t and returns the events since the last
@@ -348,16 +372,17 @@ func (w *watcher) diff(s *maintenance.Schedule, t time.Time) []Event {
 	}
 
 	st := s.At(t)
-	now := make(map[int64]maintenance.Window, st.ActiveCount())
+	now := make(map[occKey]maintenance.Window, st.ActiveCount())
 	for _, win := range st.ActiveWindows() {
-		now[win.ID] = win
-		if _, ok := w.active[win.ID]; !ok {
+		k := keyOf(win)
+		now[k] = win
+		if _, ok := w.active[k]; !ok {
 			events = append(events, Event{Kind: EventStarted, Window: win, At: when(win.ID, win.Start)})
 		}
 	}
-	for id, win := range w.active {
-		if _, ok := now[id]; !ok {
-			events = append(events, Event{Kind: EventEnded, Window: win, At: when(id, win.Stop)})
+	for k, win := range w.active {
+		if _, ok := now[k]; !ok {
+			events = append(events, Event{Kind: EventEnded, Window: win, At: when(k.id, win.Stop)})
 		}
 	}
 	if up, ok := st.Upcoming(); ok {
@@ -380,7 +405,8 @@ func (w *watcher) diff(s *maintenance.Schedule, t time.Time) []Event {
 		return nil
 	}
 	slices.SortFunc(events, func(a, b Event) int {
-		return cmp.Or(a.At.Compare(b.At), cmp.Compare(a.Kind.rank(), b.Kind.rank()), cmp.Compare(a.Window.ID, b.Window.ID))
+		return cmp.Or(a.At.Compare(b.At), cmp.Compare(a.Kind.rank(), b.Kind.rank()), cmp.Compare(a.Window.ID, b.Window.ID),
+			a.Window.Start.Compare(b.Window.Start))
 	})
 	return events
 }

@@ -361,14 +361,16 @@ func TestManager_EndNonAdmin(t *testing.T) {
 	}
 }
 
-// failingStore fails List, to show that the Manager passes store errors
-// through, wrapped.
+// failingStore fails List and Counts, to show that the Manager passes
+// store errors through, wrapped.
 type failingStore struct {
 	*memstore.SessionStore
 	err error
 }
 
 func (s failingStore) List(context.Context) ([]session.Session, error) { return nil, s.err }
+
+func (s failingStore) Counts(context.Context) (session.Counts, error) { return session.Counts{}, s.err }
 
 func TestManager_errors(t *testing.T) {
 	boom := errors.New("disk on fire")

@@ -54,6 +54,7 @@ func (o *Outbox) Record(ctx context.Context, e notify.Event, at time.Time) (bool
 	}
 	e.At, e.Late = ms(e.At), false
 	e.Window = e.Window.Normalize()
+	e.Window.Recurrence.Exceptions = slices.Clone(e.Window.Recurrence.Exceptions) // the caller's slice stays the caller's
 	at = ms(at)
 	o.events[id] = &outboxEntry{p: notify.Pending{Event: e, RecordedAt: at}, due: at}
 	return true, nil
@@ -86,7 +87,9 @@ func (o *Outbox) Claim(ctx context.Context, owner string, now time.Time, lease t
 	out := make([]notify.Pending, 0, min(len(due), max))
 	for _, en := range due[:min(len(due), max)] {
 		en.owner, en.leaseUntil = owner, until
-		out = append(out, en.p)
+		p := en.p
+		p.Window.Recurrence.Exceptions = slices.Clone(p.Window.Recurrence.Exceptions)
+		out = append(out, p)
 	}
 	return out, nil
 }

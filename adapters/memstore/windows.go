@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"slices"
 	"sync"
+	"time"
 
 	"github.com/sysmaint/sysmaint/maintenance"
 )
@@ -29,6 +30,7 @@ func NewWindowStore() *WindowStore {
 var (
 	_ maintenance.Store         = (*WindowStore)(nil)
 	_ maintenance.ChangeTracker = (*WindowStore)(nil)
+	_ maintenance.PageLister    = (*WindowStore)(nil)
 )
 
 // Create implements maintenance.Store.
@@ -39,11 +41,11 @@ func (s *WindowStore) Create(ctx context.Context, w maintenance.Window) (mainten
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.lastID++
-	w = w.Normalize()
+	w = own(w.Normalize())
 	w.ID, w.Version = s.lastID, 1
 	s.windows[w.ID] = w
 	s.rev++
-	return w, nil
+	return own(w), nil
 }
 
 // Get implements maintenance.Store.
@@ -57,7 +59,7 @@ func (s *WindowStore) Get(ctx context.Context, id int64) (maintenance.Window, er
 	if !ok {
 		return maintenance.Window{}, fmt.Errorf("memstore: get window %d: %w", id, maintenance.ErrNotFound)
 	}
-	return w, nil
+	return own(w), nil
 }
 
 // Update implements maintenance.Store.
@@ -75,12 +77,12 @@ func (s *WindowStore) Update(ctx context.Context, w maintenance.Window) (mainten
 		return maintenance.Window{}, fmt.Errorf("memstore: update window %d at version %d (stored %d): %w",
 			w.ID, w.Version, old.Version, maintenance.ErrConflict)
 	}
-	w = w.Normalize()
+	w = own(w.Normalize())
 	w.CreatedAt, w.CreatedBy = old.CreatedAt, old.CreatedBy
 	w.Version = old.Version + 1
 	s.windows[w.ID] = w
 	s.rev++
-	return w, nil
+	return own(w), nil
 }
 
 // Delete implements maintenance.Store.
@@ -107,7 +109,7 @@ func (s *WindowStore) List(ctx context.Context, validity ...maintenance.Validity
 	out := make([]maintenance.Window, 0, len(s.windows))
 	for _, w := range s.windows {
 		if len(validity) == 0 || slices.Contains(validity, w.Validity) {
-			out = append(out, w)
+			out = append(out, own(w))
 		}
 	}
 	s.mu.RUnlock()
@@ -118,6 +120,29 @@ func (s *WindowStore) List(ctx context.Context, validity ...maintenance.Validity
 		return cmp.Compare(a.ID, b.ID)
 	})
 	return out, nil
+}
+
+// own returns w with a copy of its exceptions, the one part of a window
+// that could alias the caller's memory, and without an Occurrence, which a
+// store does not keep.
+func own(w maintenance.Window) maintenance.Window {
+	w.Recurrence.Exceptions = slices.Clone(w.Recurrence.Exceptions)
+	w.Occurrence = time.Time{}
+	return w
+}
+
+// ListPage implements maintenance.PageLister with maintenance.SelectPage
+// over List: it reads every window of the validities asked for, as the
+// reference of the contract, not as a model of speed.
+func (s *WindowStore) ListPage(ctx context.Context, q maintenance.PageQuery) (maintenance.Page, error) {
+	if err := q.Validate(); err != nil {
+		return maintenance.Page{}, fmt.Errorf("memstore: list a page of windows: %w", err)
+	}
+	ws, err := s.List(ctx, q.Validity...)
+	if err != nil {
+		return maintenance.Page{}, err
+	}
+	return maintenance.SelectPage(ws, q), nil
 }
 
 // Revision implements maintenance.ChangeTracker.

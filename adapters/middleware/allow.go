@@ -135,11 +135,15 @@ func (a allowList) maybe(p string) bool {
 //
 // A trailing slash is canonical ("/static/").
 func canonicalPath(r *http.Request) bool {
-	u := r.URL
-	if u == nil || u.Path == "" || u.Path[0] != '/' || strings.IndexByte(u.RawPath, '%') >= 0 {
+	return r.URL != nil && canonicalPathParts(r.URL.Path, r.URL.RawPath)
+}
+
+// canonicalPathParts is canonicalPath for a URL's Path and RawPath.
+func canonicalPathParts(path, rawPath string) bool {
+	if path == "" || path[0] != '/' || strings.IndexByte(rawPath, '%') >= 0 {
 		return false
 	}
-	p := u.Path[1:]
+	p := path[1:]
 	for p != "" {
 		seg, rest, more := strings.Cut(p, "/")
 		if seg == "" && more {

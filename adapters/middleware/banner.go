@@ -57,7 +57,7 @@ type banner struct {
 // or upcoming, without asking who the viewer is.
 func (b banner) attach(st maintenance.Status, r *http.Request) *http.Request {
 	if !st.Active() {
-		if _, ok := st.Upcoming(); !ok {
+		if !st.HasUpcoming() {
 			return r
 		}
 	}

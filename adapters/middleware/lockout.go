@@ -3,6 +3,7 @@ package middleware
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"html/template"
 	"net/http"
 	"strconv"
@@ -12,6 +13,33 @@ import (
 	"github.com/sysmaint/sysmaint/maintenance"
 	"github.com/sysmaint/sysmaint/notify"
 )
+
+// RetryAfterFormat says how [Lockout] writes the Retry-After header.
+type RetryAfterFormat int8
+
+const (
+	// RetryAfterSeconds writes the whole seconds until the current stretch
+	// of maintenance ends, rounded up and at least 1 ("Retry-After: 1800").
+	// It is the zero value, and what clients parse most reliably.
+	RetryAfterSeconds RetryAfterFormat = iota
+	// RetryAfterDate writes the instant the current stretch of maintenance
+	// ends, rounded up to the whole second, as an HTTP date
+	// ("Retry-After: Tue, 24 Nov 2026 23:00:00 GMT"), which needs no
+	// arithmetic from a cache or a client that reads it later.
+	RetryAfterDate
+)
+
+// String returns "seconds" or "date"; an unknown value prints as
+// "RetryAfterFormat(N)".
+func (f RetryAfterFormat) String() string {
+	switch f {
+	case RetryAfterSeconds:
+		return "seconds"
+	case RetryAfterDate:
+		return "date"
+	}
+	return "RetryAfterFormat(" + strconv.Itoa(int(f)) + ")"
+}
 
 // LockoutOptions configures [Lockout]. A nil *LockoutOptions, and every zero
 // field, means the default.
@@ -42,37 +70,137 @@ type LockoutOptions struct {
 	// the login page ("/login", or "GET /login" and "POST /login"), or
 	// admins who are not logged in cannot log in.
 	Allow []string
+	// AllowIPs lets requests from these client addresses through, as CIDR
+	// prefixes ("192.0.2.0/24", "2001:db8::/32") or single addresses
+	// ("198.51.100.7", "::1"). An IPv4 address matches whether it comes as
+	// IPv4 or as IPv4-mapped IPv6 ("::ffff:192.0.2.7"), and a prefix
+	// written IPv4-mapped ("::ffff:192.0.2.0/120") means its IPv4 prefix.
+	// The client is the peer of the connection, or for a request from a
+	// trusted proxy the address the proxy names (see TrustedProxies and
+	// the package documentation, "Client address"). A blank entry opens
+	// nothing.
+	//
+	// Lockout panics at construction on an entry that is not an address
+	// or a prefix, or a prefix with bits set beyond its length
+	// ("10.0.0.1/8": write "10.0.0.0/8"), naming it. Default: none.
+	AllowIPs []string
+	// TrustedProxies are the reverse proxies in front of the host, as
+	// CIDR prefixes or addresses (parsed like AllowIPs). Only for a
+	// request whose peer is one of them is ForwardedHeader read, and the
+	// client is the right-most address in it that is not itself a trusted
+	// proxy; from anyone else the header is ignored, since any client can
+	// send it. Default: none, the header is never believed.
+	TrustedProxies []string
+	// ForwardedHeader names the one header the trusted proxies set:
+	// "X-Forwarded-For" or "Forwarded" (RFC 7239, its "for" parameters).
+	// Only that header is read: a proxy that appends to one passes the
+	// other on as the client wrote it. Lockout panics on another name.
+	// Default: "X-Forwarded-For".
+	ForwardedHeader string
+	// Bypass, when set, gives a secret link that sets a cookie letting a
+	// browser through the lockout (see [BypassOptions]). Default: nil, no
+	// bypass.
+	Bypass *BypassOptions
 	// IsAdmin reports whether r comes from a maintenance admin, who is let
 	// through (typically from the host's session: [session.Session.Admin]).
 	// It is asked only during an active window, for paths not allowed.
 	// Default: nobody is an admin.
 	IsAdmin func(r *http.Request) bool
-	// Texts gives the message of the 503 page: the active notification.
-	// Default: notify.New(nil).
+	// Texts gives the message of the lockout page: the active
+	// notification. Default: notify.New(nil).
 	Texts *notify.Texts
-	// Viewer says who reads the 503 page (language, time zone). It is asked
-	// only when a request is locked out; an anonymous request reads the
-	// zero Viewer (English, UTC). Default: everyone is anonymous.
+	// Viewer says who reads the lockout page (language, time zone). It is
+	// asked only when a request is locked out; an anonymous request reads
+	// the zero Viewer (English, UTC). Default: everyone is anonymous.
 	Viewer ViewerFunc
+	// Status is the status code of a locked-out answer: 200, or 400 to
+	// 599. Some hosts answer 200 with a page. Lockout panics on another
+	// code. Default: 503 Service Unavailable.
+	Status int
+	// RetryAfter says how the Retry-After header is written. Default:
+	// RetryAfterSeconds.
+	RetryAfter RetryAfterFormat
+	// Page renders the HTML answer to a locked-out request, in place of
+	// the built-in page (see [LockoutPage]). Requests that prefer JSON get
+	// the documented JSON body whatever Page is. Default: nil, the
+	// built-in page.
+	Page func(w http.ResponseWriter, r *http.Request, p LockoutPage)
+	// Stats, when set, counts the requests the lockout refuses and lets
+	// through by address or bypass cookie (see [Stats]); it is touched
+	// only during a window. Default: nil, nothing is counted.
+	Stats *Stats
+}
+
+// LockoutPage is what [LockoutOptions.Page] renders a locked-out request
+// with. Before Page is called, the answer's headers are set: Retry-After,
+// Cache-Control: no-store, Vary: Accept, X-Content-Type-Options: nosniff and
+// Content-Type: text/html; charset=utf-8, which Page may change. Page
+// writes the body; the status code is Code unless Page calls WriteHeader
+// itself first (a Page that writes nothing answers Code with an empty
+// body). Page must not keep w or r after it returns.
+type LockoutPage struct {
+	// Code is the status code of the answer ([LockoutOptions.Status]).
+	Code int
+	// Message is the active notification for the viewer, plain text:
+	// the window's NotifyMessage or the translated default
+	// ([notify.Texts.Banner]). Escape it (html/template does).
+	Message string
+	// Language is the viewer's language as a BCP 47 tag ("de-AT"), "en"
+	// for an anonymous viewer: the page's lang attribute.
+	Language string
+	// RetryAfter is the time until the current stretch of maintenance
+	// ends, in whole seconds, rounded up and at least 1.
+	RetryAfter int64
+	// RetryAfterHeader is the Retry-After header as sent, in the format
+	// of [LockoutOptions.RetryAfter].
+	RetryAfterHeader string
+	// Until is when the current stretch of maintenance ends, in UTC
+	// ([maintenance.Status.End]).
+	Until time.Time
+	// Notice is the banner for the viewer ([notify.Texts.Banner]): its
+	// Kind is NoticeActive, its Text is Message, its Window the active
+	// window that supplies the messages.
+	Notice notify.Notice
+	// Status is the maintenance status the page is for, to ask Texts
+	// more (for instance Texts.LoginMessage(p.Status, p.Viewer)).
+	Status maintenance.Status
+	// Viewer is who reads the page; the zero Viewer for an anonymous
+	// request.
+	Viewer notify.Viewer
+	// Texts are the lockout's texts ([LockoutOptions.Texts]).
+	Texts *notify.Texts
 }
 
 // Lockout returns a middleware that, while a maintenance window is active,
-// answers every request with 503 Service Unavailable, except requests for
-// an allowed path ([LockoutOptions.Allow]) and requests from admins
-// ([LockoutOptions.IsAdmin]). Outside a window every request goes to next,
-// at the cost of one status check.
+// answers every request with 503 Service Unavailable (or
+// [LockoutOptions.Status]), except requests for an allowed path
+// ([LockoutOptions.Allow]), from an allowed address
+// ([LockoutOptions.AllowIPs]), with a valid bypass cookie
+// ([LockoutOptions.Bypass]), and from admins ([LockoutOptions.IsAdmin]).
+// Outside a window every request goes to next, at the cost of one status
+// check.
 //
-// The 503 carries Retry-After in whole seconds until the current stretch of
-// maintenance ends ([maintenance.Status.End], so chained windows count as
-// one), rounded up and at least 1, and Cache-Control: no-store. Its body is
+// The answer carries Retry-After: by default the whole seconds until the
+// current stretch of maintenance ends ([maintenance.Status.End], so chained
+// windows count as one), rounded up and at least 1, or that instant as an
+// HTTP date ([RetryAfterDate]); and Cache-Control: no-store. Its body is
 // JSON when the Accept header prefers application/json (or a +json type)
-// to text/html:
+// to text/html, and otherwise an HTML page: the built-in one, with the
+// message, or the host's ([LockoutOptions.Page]). The JSON body is one
+// object with four members, a stable shape:
 //
 //	{"error":"maintenance","message":"...","retry_after":600,"until":"2026-11-24T23:00:00Z"}
 //
-// and otherwise a small HTML page with the message. The message is the
-// active notification of [notify.Texts.Banner] for the viewer, escaped. A
-// HEAD request gets the headers of the GET answer and no body.
+//	error        always "maintenance"
+//	message      the active notification for the viewer, plain text
+//	retry_after  whole seconds until the maintenance ends, at least 1
+//	             (seconds whatever the header's format)
+//	until        when it ends, RFC 3339 in UTC, with fractional seconds
+//	             only when the instant has them
+//
+// The message is the active notification of [notify.Texts.Banner] for the
+// viewer; the built-in page escapes it. A HEAD request gets the headers of
+// the GET answer and no body.
 //
 // Lockout is opt-in: Znuny lets everyone already logged in keep working
 // during maintenance and only refuses new logins (see [LoginGate]).
@@ -81,8 +209,11 @@ type LockoutOptions struct {
 // whose routes the Allow patterns name, after anything that rewrites the
 // path (http.StripPrefix).
 //
-// Lockout panics if m is nil, or if an Allow entry is not a valid
-// http.ServeMux pattern.
+// Lockout panics if m is nil, or on a bad option: an Allow entry that is
+// not a valid http.ServeMux pattern, an AllowIPs or TrustedProxies entry
+// that is not an address or a CIDR prefix, an unknown ForwardedHeader,
+// Status or RetryAfter, or a bad [BypassOptions]; the message names the
+// option and the entry.
 func Lockout(m *maintenance.Manager, opts *LockoutOptions) func(http.Handler) http.Handler {
 	if m == nil {
 		panic("middleware: Lockout: nil *maintenance.Manager")
@@ -100,12 +231,14 @@ func Lockout(m *maintenance.Manager, opts *LockoutOptions) func(http.Handler) ht
 // lockout is the work of Lockout at a given status, shared with
 // Maintenance.
 type lockout struct {
-	o     LockoutOptions
-	allow allowList
+	o      LockoutOptions
+	allow  allowList
+	ips    clientIPs
+	bypass *bypass // nil without LockoutOptions.Bypass
 }
 
-// newLockout applies the defaults to opts; who names the constructor in
-// the panic on a bad Allow entry.
+// newLockout applies the defaults to opts and checks them; who names the
+// constructor in the panic on a bad option.
 func newLockout(who string, opts *LockoutOptions) *lockout {
 	l := &lockout{}
 	if opts != nil {
@@ -114,24 +247,61 @@ func newLockout(who string, opts *LockoutOptions) *lockout {
 	if l.o.Texts == nil {
 		l.o.Texts = notify.New(nil)
 	}
+	switch s := l.o.Status; {
+	case s == 0:
+		l.o.Status = http.StatusServiceUnavailable
+	case s != http.StatusOK && (s < 400 || s > 599):
+		panic(fmt.Sprintf("middleware: %s: Status %d is not 200 or a code from 400 to 599", who, s))
+	}
+	if f := l.o.RetryAfter; f != RetryAfterSeconds && f != RetryAfterDate {
+		panic(fmt.Sprintf("middleware: %s: unknown %v", who, f))
+	}
 	l.allow = newAllowList(who, l.o.Allow)
+	l.ips = newClientIPs(who, l.o.AllowIPs, l.o.TrustedProxies, l.o.ForwardedHeader)
+	if l.o.Bypass != nil {
+		l.bypass = newBypass(who, l.o.Bypass, &l.ips)
+	}
 	return l
 }
 
-// refuse answers r with the 503 and reports true when r is locked out at
-// st (now is the instant of st); otherwise it writes nothing and reports
-// false.
+// refuse answers r and reports true when r is locked out at st (now is the
+// instant of st), or when r is the bypass link near a window; otherwise
+// it writes nothing and reports false.
 func (l *lockout) refuse(st maintenance.Status, now time.Time, w http.ResponseWriter, r *http.Request) bool {
-	if !st.Active() || l.allow.allows(r) || (l.o.IsAdmin != nil && l.o.IsAdmin(r)) {
+	if !st.Active() {
+		if l.bypass == nil {
+			return false
+		}
+		if _, ok := st.Upcoming(); !ok {
+			return false
+		}
+		return l.bypass.serveLink(w, r, now, l.o.Stats)
+	}
+	if l.bypass != nil && l.bypass.serveLink(w, r, now, l.o.Stats) {
+		return true
+	}
+	if l.allow.allows(r) {
 		return false
 	}
+	if l.ips.allows(r) {
+		l.o.Stats.count(statPassedIP)
+		return false
+	}
+	if l.bypass != nil && l.bypass.valid(r, now) {
+		l.o.Stats.count(statPassedBypass)
+		return false
+	}
+	if l.o.IsAdmin != nil && l.o.IsAdmin(r) {
+		return false
+	}
+	l.o.Stats.count(statLockedOut)
 	var v notify.Viewer
 	if l.o.Viewer != nil {
 		if vv, ok := l.o.Viewer(r); ok {
 			v = vv
 		}
 	}
-	writeLockout(w, r, l.o.Texts.Banner(st, v).Text, v.Language, st.End(), now)
+	l.write(w, r, st, v, now)
 	return true
 }
 
@@ -145,7 +315,17 @@ func retryAfter(end, now time.Time) int64 {
 	return max(int64((d+time.Second-1)/time.Second), 1)
 }
 
-// lockoutJSON is the JSON body of the 503.
+// retryAfterDate returns end rounded up to the whole second, as an HTTP
+// date.
+func retryAfterDate(end time.Time) string {
+	t := end.UTC().Truncate(time.Second)
+	if t.Before(end) {
+		t = t.Add(time.Second)
+	}
+	return t.Format(http.TimeFormat)
+}
+
+// lockoutJSON is the JSON body of the lockout answer.
 type lockoutJSON struct {
 	Error      string `json:"error"`
 	Message    string `json:"message"`
@@ -163,7 +343,8 @@ var lockoutPage = template.Must(template.New("lockout").Parse(`<!DOCTYPE html>
 </head>
 <body>
 <main>
-<h1>503 Service Unavailable</h1>
+{{with .Heading}}<h1>{{.}}</h1>
+{{end -}}
 <p>{{.Message}}</p>
 <p><time datetime="{{.Until}}">{{.Until}}</time></p>
 </main>
@@ -171,32 +352,82 @@ var lockoutPage = template.Must(template.New("lockout").Parse(`<!DOCTYPE html>
 </html>
 `))
 
-// writeLockout writes the 503 answer.
-func writeLockout(w http.ResponseWriter, r *http.Request, msg, lang string, end, now time.Time) {
+// write writes the lockout answer to r at st for the viewer v.
+func (l *lockout) write(w http.ResponseWriter, r *http.Request, st maintenance.Status, v notify.Viewer, now time.Time) {
+	notice := l.o.Texts.Banner(st, v)
+	end := st.End()
 	secs := retryAfter(end, now)
+	header := strconv.FormatInt(secs, 10)
+	if l.o.RetryAfter == RetryAfterDate {
+		header = retryAfterDate(end)
+	}
 	until := end.UTC().Format(time.RFC3339Nano)
+	lang := v.Language
+	if lang == "" {
+		lang = "en"
+	}
+	lang = strings.ReplaceAll(lang, "_", "-")
+
+	h := w.Header()
+	h.Set("Retry-After", header)
+	h.Set("Cache-Control", "no-store")
+	h.Set("X-Content-Type-Options", "nosniff")
+	h.Add("Vary", "Accept")
+	if l.o.Page != nil && !wantsJSON(r.Header.Get("Accept")) {
+		h.Set("Content-Type", "text/html; charset=utf-8")
+		pw := &pageWriter{ResponseWriter: w, code: l.o.Status}
+		l.o.Page(pw, r, LockoutPage{
+			Code: l.o.Status, Message: notice.Text, Language: lang, RetryAfter: secs, RetryAfterHeader: header,
+			Until: end.UTC(), Notice: notice, Status: st, Viewer: v, Texts: l.o.Texts,
+		})
+		pw.WriteHeader(l.o.Status) // a Page that wrote nothing still answers with the code
+		return
+	}
+
 	var body bytes.Buffer
 	ctype := "text/html; charset=utf-8"
 	if wantsJSON(r.Header.Get("Accept")) {
 		ctype = "application/json"
 		// Encoding a struct of strings and an integer cannot fail.
-		_ = json.NewEncoder(&body).Encode(lockoutJSON{Error: "maintenance", Message: msg, RetryAfter: secs, Until: until})
+		_ = json.NewEncoder(&body).Encode(lockoutJSON{Error: "maintenance", Message: notice.Text, RetryAfter: secs, Until: until})
 	} else {
-		if lang == "" {
-			lang = "en"
-		}
 		// Executing a parsed template over plain strings cannot fail.
-		_ = lockoutPage.Execute(&body, struct{ Lang, Message, Until string }{strings.ReplaceAll(lang, "_", "-"), msg, until})
+		heading := "" // a 200 page shows no status
+		if l.o.Status != http.StatusOK {
+			heading = strconv.Itoa(l.o.Status) + " " + http.StatusText(l.o.Status)
+		}
+		_ = lockoutPage.Execute(&body, struct{ Lang, Heading, Message, Until string }{lang, heading, notice.Text, until})
 	}
-	h := w.Header()
 	h.Set("Content-Type", ctype)
 	h.Set("Content-Length", strconv.Itoa(body.Len()))
-	h.Set("Retry-After", strconv.FormatInt(secs, 10))
-	h.Set("Cache-Control", "no-store")
-	h.Set("X-Content-Type-Options", "nosniff")
-	h.Add("Vary", "Accept")
-	w.WriteHeader(http.StatusServiceUnavailable)
+	w.WriteHeader(l.o.Status)
 	if r.Method != http.MethodHead {
 		_, _ = w.Write(body.Bytes())
 	}
 }
+
+// pageWriter is the ResponseWriter LockoutOptions.Page writes to: its
+// first Write sends the status code code unless WriteHeader came first.
+type pageWriter struct {
+	http.ResponseWriter
+	code  int
+	wrote bool
+}
+
+func (w *pageWriter) WriteHeader(code int) {
+	if !w.wrote {
+		w.wrote = true
+		w.ResponseWriter.WriteHeader(code)
+	}
+}
+
+func (w *pageWriter) Write(b []byte) (int, error) {
+	if !w.wrote {
+		w.WriteHeader(w.code)
+	}
+	return w.ResponseWriter.Write(b)
+}
+
+// Unwrap returns the ResponseWriter underneath, for
+// http.ResponseController.
+func (w *pageWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }

@@ -62,6 +62,9 @@ type LoginGateOptions struct {
 	// gate, or counts in Refuse (a zero Principal marks an unidentified
 	// request).
 	PassUnidentified bool
+	// Stats, when set, counts the refused logins ([Counts.LoginRefused]).
+	// Default: nil, nothing is counted.
+	Stats *Stats
 }
 
 // LoginGateWith returns a middleware for the host's login handler that
@@ -155,6 +158,7 @@ func loginGate(m *maintenance.Manager, identify IdentifyFunc, o LoginGateOptions
 				win, _ := m.Status().Window()
 				refused = &maintenance.LoginRefusedError{Principal: p, Window: win, Message: text}
 			}
+			o.Stats.count(statLoginRefused)
 			o.Refuse(w, r, refused, text)
 		})
 	}

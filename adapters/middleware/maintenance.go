@@ -72,7 +72,7 @@ func Maintenance(m *maintenance.Manager, opts *Options) func(http.Handler) http.
 			now := m.Clock().Now()
 			st := m.StatusAt(now)
 			if !st.Active() {
-				if _, ok := st.Upcoming(); !ok {
+				if !st.HasUpcoming() {
 					next.ServeHTTP(w, r)
 					return
 				}

@@ -140,11 +140,16 @@ func TestMaintenance_NoAllocs(t *testing.T) {
 // combined wraps h in Maintenance with every part on, and callbacks that
 // fail the test if called: on the hot path none is.
 func combined(tb testing.TB, m *maintenance.Manager, h http.Handler) http.Handler {
+	return combinedWith(tb, m, h, &middleware.LockoutOptions{Allow: []string{"/login", "/static/"}})
+}
+
+// combinedWith is combined with the lockout's options lo; its IsAdmin is
+// set to one that fails the test.
+func combinedWith(tb testing.TB, m *maintenance.Manager, h http.Handler, lo *middleware.LockoutOptions) http.Handler {
 	fail := func(what string) { tb.Error(what + " called on the hot path") }
 	return middleware.Maintenance(m, &middleware.Options{
-		Viewer: func(*http.Request) (notify.Viewer, bool) { fail("viewer"); return notify.Viewer{}, false },
-		Lockout: &middleware.LockoutOptions{Allow: []string{"/login", "/static/"},
-			IsAdmin: func(*http.Request) bool { fail("IsAdmin"); return false }},
+		Viewer:  func(*http.Request) (notify.Viewer, bool) { fail("viewer"); return notify.Viewer{}, false },
+		Lockout: withAdmin(lo, func(*http.Request) bool { fail("IsAdmin"); return false }),
 		Sessions: &middleware.EndSessionsOptions{
 			Session: func(*http.Request) (session.Session, bool) { fail("Session"); return session.Session{}, false },
 			End:     func(http.ResponseWriter, *http.Request, session.Session) { fail("End") },

@@ -224,7 +224,7 @@ func (d *DB) Windows() *WindowStore { return d.windows }
 // no state of its own: every call returns an equivalent store over the
 // same table.
 func (d *DB) Sessions() *SessionStore {
-	return &SessionStore{s: sqlcore.NewSessions(d.db, "pgstore", d.ready)}
+	return &SessionStore{s: sqlcore.NewSessions(d.db, "pgstore", d.ready, sqlcore.Postgres)}
 }
 
 // Outbox returns the outbox of events kept in d (the table

@@ -34,7 +34,10 @@
 // the schema if it is missing. Their names are prefixed sysmaint_:
 //
 //   - sysmaint_windows: one row per window, id a bigint identity (IDs are
-//     never reused); indexed on (validity, start_ms) and on start_ms.
+//     never reused); indexed on (validity, start_ms) and on start_ms. A
+//     recurring window keeps its rule, zone and exceptions in the text
+//     columns recurrence_rule, recurrence_zone and recurrence_exceptions
+//     (Unix milliseconds, comma-separated), as the SQLite store does.
 //   - sysmaint_windows_revision: one row whose counter the trigger
 //     sysmaint_windows_changed bumps on every insert, update, delete and
 //     truncate of sysmaint_windows; the same trigger calls pg_notify on

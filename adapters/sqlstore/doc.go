@@ -33,6 +33,10 @@
 //     AUTOINCREMENT, so IDs are never reused; validity is 1, 2 or 3 as in
 //     [maintenance.Validity] (the table refuses other values); version
 //     counts the updates. Indexed on (validity, start_ms) and on start_ms.
+//     A recurring window keeps its rule, zone and exceptions in
+//     recurrence_rule, recurrence_zone and recurrence_exceptions (its
+//     skipped occurrences as Unix milliseconds, comma-separated), added by
+//     migration 0004; the rows of a one-off window hold empty texts.
 //   - sysmaint_windows_revision: one row whose counter is bumped by
 //     triggers after every insert, update and delete on sysmaint_windows,
 //     whoever makes it; [WindowStore.Revision] reads it.

@@ -22,7 +22,7 @@ var (
 // no state of its own: every call returns an equivalent store over the
 // same table.
 func (d *DB) Sessions() *SessionStore {
-	return &SessionStore{s: sqlcore.NewSessions(d.db, "sqlstore", nil)}
+	return &SessionStore{s: sqlcore.NewSessions(d.db, "sqlstore", nil, sqlcore.SQLite)}
 }
 
 // Create implements [session.Store].

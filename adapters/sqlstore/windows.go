@@ -10,7 +10,8 @@ import (
 // WindowStore is a [maintenance.Store] and [maintenance.ChangeTracker]
 // kept in the table sysmaint_windows of a [DB]. Get it from [DB.Windows].
 // Its Revision is bumped by triggers, so it moves for changes made by any
-// process sharing the file. It is also a [maintenance.Checker]. A
+// process sharing the file. It is also a [maintenance.Checker], and a
+// [maintenance.PageLister]: one page of windows costs one indexed query. A
 // WindowStore is safe for concurrent use.
 type WindowStore struct {
 	w     *sqlcore.Windows
@@ -20,6 +21,7 @@ type WindowStore struct {
 var (
 	_ maintenance.Store         = (*WindowStore)(nil)
 	_ maintenance.ChangeTracker = (*WindowStore)(nil)
+	_ maintenance.PageLister    = (*WindowStore)(nil)
 	_ maintenance.Checker       = (*WindowStore)(nil)
 )
 
@@ -46,6 +48,12 @@ func (s *WindowStore) Delete(ctx context.Context, id int64) error { return s.w.D
 // List implements [maintenance.Store].
 func (s *WindowStore) List(ctx context.Context, validity ...maintenance.Validity) ([]maintenance.Window, error) {
 	return s.w.List(ctx, validity...)
+}
+
+// ListPage implements [maintenance.PageLister]: one page of windows from
+// an indexed query, whatever the number of windows before or after it.
+func (s *WindowStore) ListPage(ctx context.Context, q maintenance.PageQuery) (maintenance.Page, error) {
+	return s.w.ListPage(ctx, q)
 }
 
 // Revision implements [maintenance.ChangeTracker]: it reads the counter

@@ -2,8 +2,13 @@ package main
 
 import (
 	"fmt"
+	"io"
+	"maps"
 	"net/netip"
+	"slices"
 	"strings"
+
+	"github.com/sysmaint/sysmaint/examples/helpdesk/internal/app"
 )
 
 // prefixList is the -trusted-proxies flag: addresses and CIDR prefixes,
@@ -39,4 +44,17 @@ func parsePrefix(s string) (netip.Prefix, error) {
 		return netip.Prefix{}, fmt.Errorf("not an address or CIDR prefix: %q", s)
 	}
 	return p.Masked(), nil
+}
+
+// announce prints where the helpdesk serves what, the demo users with
+// their passwords and the API's tokens.
+func announce(w io.Writer, addr, database string, users map[string]string, tokens map[string]string, feed string) {
+	fmt.Fprintf(w, "helpdesk: http://%s/login (agents), http://%s/customer/login (customers); database %s\n", addr, addr, database)
+	for _, l := range slices.Sorted(maps.Keys(users)) {
+		fmt.Fprintf(w, "  demo user %-9s password %s\n", l, users[l])
+	}
+	for _, t := range slices.Sorted(maps.Keys(tokens)) {
+		fmt.Fprintf(w, "  JSON API  http://%s%s/ with Authorization: Bearer %s (acting as %s)\n", addr, app.APIPrefix, t, tokens[t])
+	}
+	fmt.Fprintf(w, "  calendar  http://%s%s\n", addr, feed)
 }

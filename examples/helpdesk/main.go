@@ -12,8 +12,11 @@
 //	customer / customer-demo  customer (log in at /customer/login)
 //
 // Agents log in at /login, customers at /customer/login; maintenance admins
-// find the screens at /admin/maintenance. During an active window only
+// find the screens at /admin/maintenance/. During an active window only
 // admins can log in. The program stops cleanly on SIGINT or SIGTERM.
+//
+// Prometheus metrics are at /metrics, for a scraper on the same machine
+// (loopback) or a logged-in maintenance admin.
 //
 // Sessions end after -idle-timeout without a request (default 30m) and
 // -session-lifetime after the login (default 12h). Failed logins are
@@ -31,12 +34,10 @@ import (
 	"context"
 	"errors"
 	"flag"
-	"fmt"
 	"log/slog"
 	"net/http"
 	"os"
 	"os/signal"
-	"sort"
 	"syscall"
 	"time"
 
@@ -61,6 +62,7 @@ func main() {
 	idle := flag.Duration("idle-timeout", app.DefaultIdleTimeout, "end a session after this long without a request")
 	lifetime := flag.Duration("session-lifetime", app.DefaultSessionLifetime, "end a session this long after its login")
 	secure := flag.Bool("secure-cookies", false, "mark the session cookie Secure (HTTPS only): set it behind a proxy that terminates TLS")
+	token := flag.String("api-token", "admin-demo-token", "bearer token of the JSON API at /api/, acting as the admin (empty: no API access)")
 	var proxies prefixList
 	flag.Var(&proxies, "trusted-proxies", "comma-separated addresses or CIDR prefixes of reverse proxies whose X-Forwarded-For and X-Forwarded-Proto are believed (default none)")
 	flag.Parse()
@@ -69,6 +71,9 @@ func main() {
 	cfg := app.Config{
 		Lead: *lead, PasswordIterations: *iter, EndSessions: *endSessions, Logger: log,
 		IdleTimeout: *idle, SessionLifetime: *lifetime, SecureCookies: *secure, TrustedProxies: proxies,
+	}
+	if *token != "" {
+		cfg.APITokens = map[string]string{*token: "admin"}
 	}
 	if err := run(*addr, *dbPath, *schema, cfg); err != nil {
 		log.Error("helpdesk: stopped", "err", err)
@@ -96,19 +101,11 @@ func run(addr, dbPath, schema string, cfg app.Config) error {
 	if err != nil {
 		return err
 	}
-	logins := make([]string, 0, len(users))
-	for l := range users {
-		logins = append(logins, l)
-	}
-	sort.Strings(logins)
 	where := dbPath
 	if isPostgres(dbPath) {
 		where = "PostgreSQL, schema " + schema // the URL may hold a password
 	}
-	fmt.Printf("helpdesk: http://%s/login (agents), http://%s/customer/login (customers); database %s\n", addr, addr, where)
-	for _, l := range logins {
-		fmt.Printf("  demo user %-9s password %s\n", l, users[l])
-	}
+	announce(os.Stdout, addr, where, users, cfg.APITokens, a.FeedPath())
 
 	srv := &http.Server{
 		Addr:              addr,
@@ -136,7 +133,7 @@ func run(addr, dbPath, schema string, cfg app.Config) error {
 			log.Info("helpdesk: maintenance "+e.Kind.String(), "event", e.ID(), "window", e.Window.ID,
 				"comment", e.Window.Comment, "at", e.At, "late", e.Late)
 			return nil
-		}), nil)
+		}), &notify.RelayOptions{Stats: a.RelayStats()}) // exported at /metrics
 	})
 	g.Go(func() error {
 		<-gctx.Done()

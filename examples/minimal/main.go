@@ -10,6 +10,13 @@
 // during the window every path but /healthz answers 503 with Retry-After
 // (HTML, or JSON with Accept: application/json); then the page is back.
 //
+// With -admin it also serves sysmaint's admin screens at
+// /admin/maintenance/ (schedule, edit, delete windows; the lead time) and
+// prints the link that logs you in with a random demo token; see admin.go
+// for the few lines it takes.
+//
+//	go run ./examples/minimal -admin
+//
 // The windows live in memory, or with -db postgres://... in a PostgreSQL
 // database that several instances share: each one that starts plans a
 // window, and every instance enforces them all within milliseconds.
@@ -19,6 +26,7 @@ package main
 
 import (
 	"context"
+	"crypto/rand"
 	"errors"
 	"flag"
 	"fmt"
@@ -48,13 +56,14 @@ func main() {
 	in := flag.Duration("in", time.Minute, "the window starts this long after start-up")
 	dur := flag.Duration("for", 5*time.Minute, "the window lasts this long")
 	db := flag.String("db", "", "a postgres:// URL to share the windows with other instances (default: in memory)")
+	admin := flag.Bool("admin", false, "serve the admin screens at /admin/maintenance/ behind a demo token")
 	flag.Parse()
-	if err := run(*addr, *in, *dur, *db); err != nil {
+	if err := run(*addr, *in, *dur, *db, *admin); err != nil {
 		log.Fatal(err)
 	}
 }
 
-func run(addr string, in, dur time.Duration, db string) error {
+func run(addr string, in, dur time.Duration, db string, admin bool) error {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 
@@ -75,7 +84,12 @@ func run(addr string, in, dur time.Duration, db string) error {
 	if err != nil {
 		return err
 	}
-	http.Handle("/", newHandler(m, notify.New(nil)))
+	token := ""
+	if admin {
+		token = rand.Text()
+		log.Printf("admin screens: http://%s/admin/login?token=%s", addr, token)
+	}
+	http.Handle("/", newHandler(m, notify.New(nil), token))
 	srv := &http.Server{Addr: addr, ReadHeaderTimeout: 5 * time.Second} // DefaultServeMux
 
 	g, ctx := errgroup.WithContext(ctx)
@@ -99,16 +113,24 @@ func run(addr string, in, dur time.Duration, db string) error {
 // newHandler is the whole integration: a page that prints the notice, inside
 // middleware.Maintenance with the banner (every visitor is a viewer here:
 // English, UTC) and the lockout (only /healthz stays open during the window).
-func newHandler(m *maintenance.Manager, texts *notify.Texts) http.Handler {
+// With an adminToken, the admin screens too (admin.go), which the lockout
+// lets the admin through.
+func newHandler(m *maintenance.Manager, texts *notify.Texts, adminToken string) http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) { io.WriteString(w, "ok\n") })
 	mux.HandleFunc("GET /{$}", func(w http.ResponseWriter, r *http.Request) {
 		n := middleware.NoticeFromContext(r.Context())
 		fmt.Fprintf(w, "Hello. Maintenance notice (%s): %s\n", n.Kind, n.Text)
 	})
+	lockout := &middleware.LockoutOptions{Allow: []string{"/healthz"}}
+	if adminToken != "" {
+		mountAdmin(mux, m, adminToken)
+		lockout.Allow = append(lockout.Allow, "GET /admin/login")
+		lockout.IsAdmin = func(r *http.Request) bool { return isAdmin(r, adminToken) }
+	}
 	return middleware.Maintenance(m, &middleware.Options{
 		Texts:   texts,
 		Viewer:  func(*http.Request) (notify.Viewer, bool) { return notify.Viewer{}, true },
-		Lockout: &middleware.LockoutOptions{Allow: []string{"/healthz"}},
+		Lockout: lockout,
 	})(mux)
 }

@@ -10,6 +10,7 @@ import (
 	"net/http/httptest"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -17,6 +18,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/sysmaint/sysmaint/adapters/adminui"
 	"github.com/sysmaint/sysmaint/adapters/memstore"
 	"github.com/sysmaint/sysmaint/maintenance"
 	"github.com/sysmaint/sysmaint/notify"
@@ -33,7 +35,7 @@ func TestNewHandler(t *testing.T) {
 		Validity: maintenance.Valid,
 	}, "test")
 	require.NoError(t, err)
-	h := newHandler(m, notify.New(nil))
+	h := newHandler(m, notify.New(nil), "")
 
 	tests := []struct {
 		name      string
@@ -91,4 +93,92 @@ func TestDefaultAddr(t *testing.T) {
 	require.NoError(t, err)
 	assert.NotEqual(t, helpdeskPort, minimalPort)
 	assert.Equal(t, "127.0.0.1:8081", defaultAddr)
+}
+
+// TestAdmin: with -admin, the screens are served to whoever opened the
+// login link with the token, also during the window; to no one else.
+func TestAdmin(t *testing.T) {
+	mock := clock.NewMock()
+	mock.Set(time.Date(2026, 11, 24, 11, 59, 0, 0, time.UTC))
+	m := maintenance.New(memstore.NewWindowStore(), &maintenance.Options{Clock: mock})
+	_, err := m.Add(context.Background(), maintenance.Window{
+		Start: time.Date(2026, 11, 24, 12, 0, 0, 0, time.UTC), Stop: time.Date(2026, 11, 24, 12, 5, 0, 0, time.UTC),
+		Comment: "Demo window", Validity: maintenance.Valid,
+	}, "test")
+	require.NoError(t, err)
+	const token = "s3cret-demo-token"
+	srv := httptest.NewServer(newHandler(m, notify.New(nil), token))
+	t.Cleanup(srv.Close)
+	get := func(path, cookie string) *http.Response {
+		t.Helper()
+		req, err := http.NewRequest(http.MethodGet, srv.URL+path, nil)
+		require.NoError(t, err)
+		if cookie != "" {
+			req.Header.Set("Cookie", cookie)
+		}
+		resp, err := http.DefaultTransport.RoundTrip(req) // no redirects followed
+		require.NoError(t, err)
+		resp.Body.Close()
+		return resp
+	}
+
+	assert.Equal(t, http.StatusForbidden, get("/admin/maintenance/", "").StatusCode)
+	assert.Equal(t, http.StatusForbidden, get("/admin/maintenance/", adminCookie+"=guess").StatusCode)
+	for _, bad := range []string{"", "?token=", "?token=guess", "?token=" + token + "x"} {
+		resp := get("/admin/login"+bad, "")
+		assert.Equal(t, http.StatusForbidden, resp.StatusCode, bad)
+		assert.Empty(t, resp.Cookies(), bad)
+	}
+
+	resp := get("/admin/login?token="+token, "")
+	require.Equal(t, http.StatusSeeOther, resp.StatusCode)
+	assert.Equal(t, "/admin/maintenance/", resp.Header.Get("Location"))
+	require.Len(t, resp.Cookies(), 1)
+	c := resp.Cookies()[0]
+	assert.Equal(t, token, c.Value)
+	assert.True(t, c.HttpOnly)
+	assert.Equal(t, http.SameSiteStrictMode, c.SameSite)
+	assert.Equal(t, "/admin/", c.Path)
+	cookie := adminCookie + "=" + token
+	assert.Equal(t, http.StatusOK, get("/admin/maintenance/", cookie).StatusCode)
+
+	// A window added through the screens, recorded as the demo admin;
+	// cross-site, refused.
+	form := adminui.FormatWindowForm(maintenance.Window{Start: mock.Now().Add(time.Hour), Stop: mock.Now().Add(2 * time.Hour),
+		Comment: "added on the screen", Validity: maintenance.Valid}, time.UTC)
+	for _, site := range []string{"cross-site", "same-origin"} {
+		req, err := http.NewRequest(http.MethodPost, srv.URL+"/admin/maintenance/new", strings.NewReader(form.Encode()))
+		require.NoError(t, err)
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		req.Header.Set("Cookie", cookie)
+		req.Header.Set("Sec-Fetch-Site", site)
+		resp, err := http.DefaultTransport.RoundTrip(req)
+		require.NoError(t, err)
+		resp.Body.Close()
+		want := http.StatusSeeOther
+		if site == "cross-site" {
+			want = http.StatusForbidden
+		}
+		assert.Equal(t, want, resp.StatusCode, site)
+	}
+	ws, err := m.List(context.Background())
+	require.NoError(t, err)
+	require.Len(t, ws, 2)
+	assert.Equal(t, "demo-admin", ws[1].CreatedBy)
+
+	// During the window the admin still gets in; nobody else.
+	mock.Set(time.Date(2026, 11, 24, 12, 1, 0, 0, time.UTC))
+	assert.Equal(t, http.StatusServiceUnavailable, get("/", "").StatusCode)
+	assert.Equal(t, http.StatusServiceUnavailable, get("/admin/maintenance/", "").StatusCode)
+	assert.Equal(t, http.StatusOK, get("/admin/maintenance/", cookie).StatusCode)
+	assert.Equal(t, http.StatusSeeOther, get("/admin/login?token="+token, "").StatusCode, "the login link works during the window")
+
+	// Without -admin there are no screens.
+	plain := httptest.NewServer(newHandler(m, notify.New(nil), ""))
+	t.Cleanup(plain.Close)
+	mock.Set(time.Date(2026, 11, 24, 15, 0, 0, 0, time.UTC))
+	resp, err = http.Get(plain.URL + "/admin/login?token=")
+	require.NoError(t, err)
+	resp.Body.Close()
+	assert.Equal(t, http.StatusNotFound, resp.StatusCode)
 }

@@ -64,6 +64,12 @@ func contextCases() []tcase {
 			_, err = s.List(ctx, maintenance.Valid)
 			assert.ErrorIs(t, err, want)
 		}},
+		{"ListPage", func(t *testing.T, s maintenance.Store, ctx context.Context, want error) {
+			pl := pageLister(t, s)
+			mustCreate(t, s, fixture("a", at(1), maintenance.Valid))
+			_, err := pl.ListPage(ctx, maintenance.PageQuery{Limit: 10})
+			assert.ErrorIs(t, err, want)
+		}},
 		{"Revision", func(t *testing.T, s maintenance.Store, ctx context.Context, want error) {
 			ct := tracker(t, s)
 			_, err := ct.Revision(ctx)

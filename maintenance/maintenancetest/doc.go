@@ -2,7 +2,8 @@
 // [maintenance.Store] adapters.
 //
 // [RunStoreTests] turns every sentence of the Store contract (and of
-// [maintenance.ChangeTracker], when the store implements it) into a
+// [maintenance.ChangeTracker], [maintenance.PageLister] and
+// [maintenance.ChangeNotifier], when the store implements them) into a
 // subtest, each on a fresh store. An adapter's conformance test is three
 // lines:
 //
@@ -17,7 +18,9 @@
 // [maintenance.Manager] would refuse (stores do not validate). Instants lie
 // in November 2026, but for one window at the ends of the valid range
 // ([maintenance.MinTime], [maintenance.MaxTime]); no test reads the real
-// clock or sleeps.
+// clock or sleeps. Recurring windows carry rules, zones and exceptions,
+// valid or not (up to [maintenance.MaxExceptions] exceptions): a store
+// gives them back exactly, normalized, and keeps no Occurrence.
 //
 // # Concurrency
 //

@@ -84,8 +84,9 @@ func mustGet(t *testing.T, s maintenance.Store, id int64) maintenance.Window {
 	return got
 }
 
-// assertWindow checks got against want field by field: instants with
-// time.Time.Equal and in UTC, the other fields with ==.
+// assertWindow checks got against want field by field: instants and
+// exceptions with time.Time.Equal and in UTC (exceptions nil in got when
+// nil in want), the other fields with ==.
 func assertWindow(t *testing.T, want, got maintenance.Window, what string) bool {
 	t.Helper()
 	ok := true
@@ -104,8 +105,19 @@ func assertWindow(t *testing.T, want, got maintenance.Window, what string) bool 
 		ok = assert.Equalf(t, time.UTC, in.got.Location(), "%s: %s %s is not in UTC",
 			what, in.field, in.got.Format(time.RFC3339Nano)) && ok
 	}
+	if ok = assert.Equalf(t, len(want.Recurrence.Exceptions), len(got.Recurrence.Exceptions),
+		"%s: number of exceptions", what) && ok; ok {
+		for i, w := range want.Recurrence.Exceptions {
+			g := got.Recurrence.Exceptions[i]
+			ok = assert.Truef(t, w.Equal(g) && g.Location() == time.UTC, "%s: exception %d: want %s, got %s",
+				what, i, w.Format(time.RFC3339Nano), g.Format(time.RFC3339Nano)) && ok
+		}
+	}
+	ok = assert.Equalf(t, want.Recurrence.Exceptions == nil, got.Recurrence.Exceptions == nil,
+		"%s: exceptions nil", what) && ok
 	want.Start, want.Stop, want.CreatedAt, want.ChangedAt = time.Time{}, time.Time{}, time.Time{}, time.Time{}
 	got.Start, got.Stop, got.CreatedAt, got.ChangedAt = time.Time{}, time.Time{}, time.Time{}, time.Time{}
+	want.Recurrence.Exceptions, got.Recurrence.Exceptions = nil, nil
 	return assert.Equalf(t, want, got, "%s: fields other than the instants", what) && ok
 }
 

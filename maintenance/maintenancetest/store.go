@@ -13,8 +13,9 @@ import (
 // grouped by method, each on a fresh store. newStore is called once per
 // subtest with that subtest's t; it must return an empty store and may
 // register cleanups on t (to close a database, say). When the store also
-// implements [maintenance.ChangeTracker] or [maintenance.ChangeNotifier],
-// their contracts are checked too; otherwise those subtests are skipped.
+// implements [maintenance.ChangeTracker], [maintenance.PageLister] or
+// [maintenance.ChangeNotifier], their contracts are checked too; otherwise
+// those subtests are skipped.
 func RunStoreTests(t *testing.T, newStore func(t *testing.T) maintenance.Store) {
 	t.Helper()
 	for _, c := range storeCases() {
@@ -83,6 +84,14 @@ func storeCases() []tcase {
 			{name: "ByValidity", run: testListByValidity},
 			{name: "SortedByStartThenID", run: testListSorted},
 		}},
+		{name: "Recurrence", sub: []tcase{
+			{name: "RoundTripsRuleZoneAndExceptions", run: testRecurrenceRoundTrips},
+			{name: "UpdateReplacesAndClears", run: testRecurrenceUpdate},
+			{name: "ExceptionsInUTCAtMillisecondSorted", run: testRecurrenceNormalizesExceptions},
+			{name: "MaxExceptions", run: testRecurrenceMostExceptions},
+			{name: "OccurrenceIsNotKept", run: testRecurrenceOccurrenceNotKept},
+			{name: "ExceptionsDoNotAlias", run: testRecurrenceIsolation},
+		}},
 		{name: "Isolation", sub: []tcase{
 			{name: "ChangingThePassedWindow", run: testIsolationPassed},
 			{name: "ChangingAReturnedWindow", run: testIsolationReturned},
@@ -99,6 +108,12 @@ func storeCases() []tcase {
 			{name: "ChangesAfterDelete", run: testRevisionAfterDelete},
 			{name: "SameAfterReads", run: testRevisionAfterReads},
 			{name: "SameAfterFailedWrites", run: testRevisionAfterFailures},
+		}},
+		{name: "PageLister", sub: []tcase{
+			{name: "EmptyStoreIsAnEmptyPage", run: testPageEmpty},
+			{name: "AgreesWithSelectPageOverList", run: testPageAgreesWithList},
+			{name: "WalkVisitsEveryMatchOnce", run: testPageWalk},
+			{name: "BadQueryIsRefused", run: testPageBadQuery},
 		}},
 		{name: "ChangeNotifier", sub: []tcase{
 			{name: "ReportsListeningThenEveryWrite", run: testNotifierReportsWrites},

@@ -55,6 +55,7 @@ func outboxCases() []tcase {
 			{name: "StoresOnceByID", run: testRecordOnce},
 			{name: "DueAtOnce", run: testRecordDueAtOnce},
 			{name: "RoundTripsEveryKindAndField", run: testRoundTrip},
+			{name: "EventsCrossAsValues", run: testNoAliasing},
 			{name: "InstantsInUTCAtMillisecond", run: testRecordNormalizes},
 			{name: "ZeroInstantsStayZero", run: testRecordZeroInstants},
 			{name: "LateIsNotKept", run: testRecordLate},
@@ -203,12 +204,31 @@ func testRoundTrip(t *testing.T, o notify.Outbox) {
 		w := win(int64(i+1), 10)
 		w.ShowLoginMessage = i%2 == 0
 		w.Validity = maintenance.Validities[i%3]
+		if i >= 3 { // the time events of a recurring window are about one occurrence
+			w.Recurrence = maintenance.Recurrence{Rule: "FREQ=WEEKLY;BYDAY=SU", Zone: "Europe/Berlin",
+				Exceptions: []time.Time{w.Start.Add(7 * 24 * time.Hour), w.Start.Add(21 * 24 * time.Hour)}}
+			w.Occurrence = w.Start.Add(14 * 24 * time.Hour)
+		}
 		e := notify.Event{Kind: k, Window: w, At: at(1).Add(time.Duration(i) * time.Millisecond)}
 		record(t, o, e, recorded)
 		want = append(want, notify.Pending{Event: e, RecordedAt: recorded})
 	}
 	got := claim(t, o, "a", at(2), 10)
 	assert.Equal(t, want, got)
+}
+
+func testNoAliasing(t *testing.T, o notify.Outbox) {
+	e := started(1, 10)
+	first := e.Window.Start.Add(7 * 24 * time.Hour)
+	e.Window.Recurrence = maintenance.Recurrence{Rule: "FREQ=WEEKLY;BYDAY=SU", Zone: "Europe/Berlin", Exceptions: []time.Time{first}}
+	record(t, o, e, at(10))
+	e.Window.Recurrence.Exceptions[0] = at(99) // the caller's slice, changed after Record
+	p := claimOne(t, o, "a", at(11))
+	require.Len(t, p.Window.Recurrence.Exceptions, 1)
+	assert.Equal(t, first, p.Window.Recurrence.Exceptions[0], "Record kept the caller's slice")
+	p.Window.Recurrence.Exceptions[0] = at(98) // the claimed copy, changed
+	again := claimOne(t, o, "b", at(11).Add(time.Hour))
+	assert.Equal(t, first, again.Window.Recurrence.Exceptions[0], "Claim handed out the stored slice")
 }
 
 func testRecordNormalizes(t *testing.T, o notify.Outbox) {

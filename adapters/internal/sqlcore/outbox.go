@@ -97,6 +97,10 @@ type eventWindow struct {
 	NotifyMessage    string `json:"notify_message"`
 	Validity         int64  `json:"validity"`
 	LeadMS           int64  `json:"lead_ms"`
+	RecurrenceRule   string `json:"recurrence_rule,omitempty"`
+	RecurrenceZone   string `json:"recurrence_zone,omitempty"`
+	Exceptions       string `json:"recurrence_exceptions,omitempty"`
+	OccurrenceMS     int64  `json:"occurrence_ms,omitempty"` // 0: not an occurrence
 	CreatedAtMS      int64  `json:"created_at_ms"`
 	CreatedBy        string `json:"created_by"`
 	ChangedAtMS      int64  `json:"changed_at_ms"`
@@ -105,22 +109,33 @@ type eventWindow struct {
 }
 
 func toEventWindow(w maintenance.Window) eventWindow {
-	return eventWindow{
+	e := eventWindow{
 		ID: w.ID, StartMS: ToMS(w.Start), StopMS: ToMS(w.Stop), Comment: w.Comment,
 		LoginMessage: w.LoginMessage, ShowLoginMessage: w.ShowLoginMessage, NotifyMessage: w.NotifyMessage,
 		Validity: int64(w.Validity), LeadMS: w.Lead.Milliseconds(),
+		RecurrenceRule: w.Recurrence.Rule, RecurrenceZone: w.Recurrence.Zone,
+		Exceptions:  EncodeInstants(w.Recurrence.Exceptions),
 		CreatedAtMS: ToMS(w.CreatedAt), CreatedBy: w.CreatedBy, ChangedAtMS: ToMS(w.ChangedAt), ChangedBy: w.ChangedBy,
 		Version: w.Version,
 	}
+	if !w.Occurrence.IsZero() {
+		e.OccurrenceMS = ToMS(w.Occurrence)
+	}
+	return e
 }
 
-func (e eventWindow) window() maintenance.Window {
-	return windowRow{
+func (e eventWindow) window() (maintenance.Window, error) {
+	w, err := windowRow{
 		ID: e.ID, StartMS: e.StartMS, StopMS: e.StopMS, Comment: e.Comment, LoginMessage: e.LoginMessage,
 		ShowLoginMessage: e.ShowLoginMessage, NotifyMessage: e.NotifyMessage, Validity: e.Validity,
-		LeadMS: e.LeadMS, CreatedAtMS: e.CreatedAtMS, CreatedBy: e.CreatedBy, ChangedAtMS: e.ChangedAtMS,
+		LeadMS: e.LeadMS, RecurrenceRule: e.RecurrenceRule, RecurrenceZone: e.RecurrenceZone, Exceptions: e.Exceptions,
+		CreatedAtMS: e.CreatedAtMS, CreatedBy: e.CreatedBy, ChangedAtMS: e.ChangedAtMS,
 		ChangedBy: e.ChangedBy, Version: e.Version,
 	}.window()
+	if err == nil && e.OccurrenceMS != 0 {
+		w.Occurrence = FromMS(e.OccurrenceMS)
+	}
+	return w, err
 }
 
 // eventRow is a row of sysmaint_events as Claim returns it.
@@ -135,12 +150,16 @@ type eventRow struct {
 }
 
 func (r eventRow) pending() (notify.Pending, error) {
-	var w eventWindow
-	if err := json.Unmarshal([]byte(r.WindowJSON), &w); err != nil {
+	var ew eventWindow
+	if err := json.Unmarshal([]byte(r.WindowJSON), &ew); err != nil {
 		return notify.Pending{}, fmt.Errorf("event %q: window: %w", r.ID, err)
 	}
+	w, err := ew.window()
+	if err != nil {
+		return notify.Pending{}, fmt.Errorf("event %q: %w", r.ID, err)
+	}
 	return notify.Pending{
-		Event:      notify.Event{Kind: notify.EventKind(r.Kind), Window: w.window(), At: FromMS(r.AtMS)},
+		Event:      notify.Event{Kind: notify.EventKind(r.Kind), Window: w, At: FromMS(r.AtMS)},
 		Attempts:   r.Attempts,
 		RecordedAt: FromMS(r.RecordedAtMS),
 		LastError:  r.LastError,

@@ -25,15 +25,25 @@ type Sessions struct {
 // driver once.
 type sessionQueries struct {
 	insert, get, list, touch, delete, exists, deleteExcept, deleteNonAdmin, counts string
+	// serialize takes a lock held until the transaction ends, so that
+	// concurrent DeleteAllExcept calls run one after the other
+	// (PostgreSQL); "" where writers run one at a time anyway (SQLite).
+	serialize string
 }
 
 const sessionColumns = `id, kind, user_login, user_full_name, admin, remote_addr, user_agent,
 	created_at_ms, last_request_at_ms`
 
-// NewSessions returns the session store over db; pkg prefixes its errors
-// and ready is called before every operation, as for [NewWindows].
-func NewSessions(db *sqlx.DB, pkg string, ready func(context.Context) error) *Sessions {
+// NewSessions returns the session store over db, an engine of the given
+// dialect; pkg prefixes its errors and ready is called before every
+// operation, as for [NewWindows].
+func NewSessions(db *sqlx.DB, pkg string, ready func(context.Context) error, dialect Dialect) *Sessions {
+	var serialize string
+	if dialect == Postgres {
+		serialize = `SELECT pg_advisory_xact_lock(hashtextextended('sysmaint delete sessions except ' || current_schema(), 0))`
+	}
 	return &Sessions{db: db, pkg: pkg, ready: ready, q: sessionQueries{
+		serialize: serialize,
 		// ON CONFLICT DO NOTHING turns a duplicate ID into "no row
 		// inserted" without parsing driver errors.
 		insert: db.Rebind(`INSERT INTO sysmaint_sessions (` + sessionColumns + `)
@@ -177,8 +187,15 @@ func (s *Sessions) Delete(ctx context.Context, id string) error {
 }
 
 // DeleteAllExcept implements [session.Store] with one DELETE that removes
-// every other row only if keepID exists. When it removed nothing, a count
-// of keepID tells "nothing else to remove" from "keepID unknown".
+// every other row only if keepID exists, in a transaction. When it removed
+// nothing, a count of keepID tells "nothing else to remove" from "keepID
+// unknown". On PostgreSQL the transaction first takes an advisory lock, so
+// that of two concurrent calls with different own sessions the second
+// runs after the first committed and finds its own session gone: at READ
+// COMMITTED its DELETE would otherwise check keepID in the snapshot its
+// statement began with, and remove the first caller's session after the
+// first caller removed its own. SQLite runs one writing transaction at a
+// time.
 func (s *Sessions) DeleteAllExcept(ctx context.Context, keepID string) (int, error) {
 	op := fmt.Sprintf("delete sessions except %q", keepID)
 	if err := check(ctx, s.ready); err != nil {
@@ -190,18 +207,31 @@ func (s *Sessions) DeleteAllExcept(ctx context.Context, keepID string) (int, err
 	if !storable(keepID) {
 		return 0, s.fail(ctx, op, session.ErrNotFound)
 	}
-	n, err := execN(ctx, s.db, s.q.deleteExcept, keepID, keepID)
+	tx, err := s.db.BeginTxx(ctx, nil)
+	if err != nil {
+		return 0, s.fail(ctx, op, err)
+	}
+	defer func() { _ = tx.Rollback() }() // a no-op after Commit
+	if s.q.serialize != "" {
+		if _, err := tx.ExecContext(ctx, s.q.serialize); err != nil {
+			return 0, s.fail(ctx, op, err)
+		}
+	}
+	n, err := execN(ctx, tx, s.q.deleteExcept, keepID, keepID)
 	if err != nil {
 		return 0, s.fail(ctx, op, err)
 	}
 	if n == 0 {
 		var kept int
-		if err := s.db.GetContext(ctx, &kept, s.q.exists, keepID); err != nil {
+		if err := tx.GetContext(ctx, &kept, s.q.exists, keepID); err != nil {
 			return 0, s.fail(ctx, op, err)
 		}
 		if kept == 0 {
 			return 0, fmt.Errorf("%s: %s: %w", s.pkg, op, session.ErrNotFound)
 		}
+	}
+	if err := tx.Commit(); err != nil {
+		return 0, s.fail(ctx, op, err)
 	}
 	return int(n), nil
 }

@@ -3,6 +3,9 @@ package sqlcore
 import (
 	"context"
 	"fmt"
+	"slices"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/jmoiron/sqlx"
@@ -27,7 +30,8 @@ type windowQueries struct {
 }
 
 const windowColumns = `id, start_ms, stop_ms, comment, login_message, show_login_message,
-	notify_message, validity, lead_ms, created_at_ms, created_by, changed_at_ms, changed_by, version`
+	notify_message, validity, lead_ms, recurrence_rule, recurrence_zone, recurrence_exceptions,
+	created_at_ms, created_by, changed_at_ms, changed_by, version`
 
 // NewWindows returns the window store over db; pkg prefixes its errors.
 // ready, when not nil, is called before every operation (to migrate a
@@ -36,9 +40,9 @@ const windowColumns = `id, start_ms, stop_ms, comment, login_message, show_login
 func NewWindows(db *sqlx.DB, pkg string, ready func(context.Context) error) *Windows {
 	return &Windows{db: db, pkg: pkg, ready: ready, q: windowQueries{
 		insert: db.Rebind(`INSERT INTO sysmaint_windows (start_ms, stop_ms, comment, login_message,
-			show_login_message, notify_message, validity, lead_ms, created_at_ms, created_by,
-			changed_at_ms, changed_by, version)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1) RETURNING id`),
+			show_login_message, notify_message, validity, lead_ms, recurrence_rule, recurrence_zone,
+			recurrence_exceptions, created_at_ms, created_by, changed_at_ms, changed_by, version)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1) RETURNING id`),
 		get: db.Rebind(`SELECT ` + windowColumns + ` FROM sysmaint_windows WHERE id = ?`),
 		// Guarded by ID and Version: of two updates made from the same
 		// version exactly one matches. Versions only grow, so when no row
@@ -46,6 +50,7 @@ func NewWindows(db *sqlx.DB, pkg string, ready func(context.Context) error) *Win
 		// missing row without a transaction.
 		update: db.Rebind(`UPDATE sysmaint_windows SET start_ms = ?, stop_ms = ?, comment = ?,
 			login_message = ?, show_login_message = ?, notify_message = ?, validity = ?, lead_ms = ?,
+			recurrence_rule = ?, recurrence_zone = ?, recurrence_exceptions = ?,
 			changed_at_ms = ?, changed_by = ?, version = version + 1
 			WHERE id = ? AND version = ? RETURNING ` + windowColumns),
 		version:  db.Rebind(`SELECT version FROM sysmaint_windows WHERE id = ?`),
@@ -67,6 +72,9 @@ type windowRow struct {
 	NotifyMessage    string `db:"notify_message"`
 	Validity         int64  `db:"validity"`
 	LeadMS           int64  `db:"lead_ms"`
+	RecurrenceRule   string `db:"recurrence_rule"`
+	RecurrenceZone   string `db:"recurrence_zone"`
+	Exceptions       string `db:"recurrence_exceptions"`
 	CreatedAtMS      int64  `db:"created_at_ms"`
 	CreatedBy        string `db:"created_by"`
 	ChangedAtMS      int64  `db:"changed_at_ms"`
@@ -74,7 +82,11 @@ type windowRow struct {
 	Version          int64  `db:"version"`
 }
 
-func (r windowRow) window() maintenance.Window {
+func (r windowRow) window() (maintenance.Window, error) {
+	ex, err := DecodeInstants(r.Exceptions)
+	if err != nil {
+		return maintenance.Window{}, fmt.Errorf("window %d: recurrence_exceptions: %w", r.ID, err)
+	}
 	return maintenance.Window{
 		ID:               r.ID,
 		Start:            FromMS(r.StartMS),
@@ -85,12 +97,48 @@ func (r windowRow) window() maintenance.Window {
 		NotifyMessage:    r.NotifyMessage,
 		Validity:         maintenance.Validity(r.Validity),
 		Lead:             time.Duration(r.LeadMS) * time.Millisecond,
-		CreatedAt:        FromMS(r.CreatedAtMS),
-		CreatedBy:        r.CreatedBy,
-		ChangedAt:        FromMS(r.ChangedAtMS),
-		ChangedBy:        r.ChangedBy,
-		Version:          r.Version,
+		Recurrence: maintenance.Recurrence{
+			Rule:       r.RecurrenceRule,
+			Zone:       r.RecurrenceZone,
+			Exceptions: ex,
+		},
+		CreatedAt: FromMS(r.CreatedAtMS),
+		CreatedBy: r.CreatedBy,
+		ChangedAt: FromMS(r.ChangedAtMS),
+		ChangedBy: r.ChangedBy,
+		Version:   r.Version,
+	}, nil
+}
+
+// EncodeInstants writes instants as their Unix milliseconds in decimal,
+// comma-separated, in the order given: the form of the column
+// recurrence_exceptions. No instant is the empty string.
+func EncodeInstants(ts []time.Time) string {
+	b := make([]byte, 0, len(ts)*14)
+	for i, t := range ts {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = strconv.AppendInt(b, ToMS(t), 10)
 	}
+	return string(b)
+}
+
+// DecodeInstants reads what EncodeInstants wrote, as UTC instants; the
+// empty string is nil.
+func DecodeInstants(s string) ([]time.Time, error) {
+	if s == "" {
+		return nil, nil
+	}
+	var out []time.Time
+	for item := range strings.SplitSeq(s, ",") {
+		ms, err := strconv.ParseInt(item, 10, 64)
+		if err != nil {
+			return nil, fmt.Errorf("%q is not a list of Unix milliseconds", s)
+		}
+		out = append(out, FromMS(ms))
+	}
+	return out, nil
 }
 
 // ToMS returns t as Unix milliseconds, rounded down. The zero time is
@@ -119,11 +167,13 @@ func (s *Windows) Create(ctx context.Context, w maintenance.Window) (maintenance
 	err := s.db.QueryRowxContext(ctx, s.q.insert,
 		ToMS(w.Start), ToMS(w.Stop), w.Comment, w.LoginMessage, w.ShowLoginMessage,
 		w.NotifyMessage, int64(w.Validity), w.Lead.Milliseconds(),
+		w.Recurrence.Rule, w.Recurrence.Zone, EncodeInstants(w.Recurrence.Exceptions),
 		ToMS(w.CreatedAt), w.CreatedBy, ToMS(w.ChangedAt), w.ChangedBy).Scan(&id)
 	if err != nil {
 		return maintenance.Window{}, s.fail(ctx, op, err)
 	}
 	w.ID, w.Version = id, 1
+	w.Occurrence = time.Time{} // not stored
 	return w, nil
 }
 
@@ -137,7 +187,11 @@ func (s *Windows) Get(ctx context.Context, id int64) (maintenance.Window, error)
 	if err := s.db.GetContext(ctx, &r, s.q.get, id); err != nil {
 		return maintenance.Window{}, s.fail(ctx, op, err)
 	}
-	return r.window(), nil
+	w, err := r.window()
+	if err != nil {
+		return maintenance.Window{}, s.fail(ctx, op, err)
+	}
+	return w, nil
 }
 
 // Update implements [maintenance.Store] with one UPDATE guarded by the ID
@@ -153,9 +207,14 @@ func (s *Windows) Update(ctx context.Context, w maintenance.Window) (maintenance
 	err := s.db.QueryRowxContext(ctx, s.q.update,
 		ToMS(w.Start), ToMS(w.Stop), w.Comment, w.LoginMessage, w.ShowLoginMessage,
 		w.NotifyMessage, int64(w.Validity), w.Lead.Milliseconds(),
+		w.Recurrence.Rule, w.Recurrence.Zone, EncodeInstants(w.Recurrence.Exceptions),
 		ToMS(w.ChangedAt), w.ChangedBy, w.ID, w.Version).StructScan(&r)
 	if err == nil {
-		return r.window(), nil
+		got, err := r.window()
+		if err != nil {
+			return maintenance.Window{}, s.fail(ctx, op, err)
+		}
+		return got, nil
 	}
 	if !isNoRows(err) {
 		return maintenance.Window{}, s.fail(ctx, op, err)
@@ -204,7 +263,11 @@ func (s *Windows) List(ctx context.Context, validity ...maintenance.Validity) ([
 	}
 	out := make([]maintenance.Window, len(rows))
 	for i, r := range rows {
-		out[i] = r.window()
+		w, err := r.window()
+		if err != nil {
+			return nil, s.fail(ctx, op, err)
+		}
+		out[i] = w
 	}
 	return out, nil
 }
@@ -222,4 +285,117 @@ func (s *Windows) Revision(ctx context.Context) (int64, error) {
 		return 0, s.fail(ctx, op, err)
 	}
 	return rev, nil
+}
+
+// ListPage implements [maintenance.PageLister] with two indexed queries:
+// the page (one window more than the limit, to know whether there are
+// more), and whether a matching window lies on the other side of the
+// cursor. The cursor is a range on start_ms, so the scan starts at the
+// cursor in the index on start_ms; a state filter of "active" still reads
+// every window that started before the instant, and is cheap only while
+// those are few.
+func (s *Windows) ListPage(ctx context.Context, q maintenance.PageQuery) (maintenance.Page, error) {
+	const op = "list a page of windows"
+	if err := q.Validate(); err != nil {
+		return maintenance.Page{}, fmt.Errorf("%s: %s: %w", s.pkg, op, err)
+	}
+	if err := s.check(ctx); err != nil {
+		return maintenance.Page{}, s.fail(ctx, op, err)
+	}
+	filter, fargs := pageFilter(q)
+	where := func(cond string, cargs ...any) (string, []any) {
+		conds := slices.Clone(filter)
+		if cond != "" {
+			conds = append(conds, cond)
+		}
+		if len(conds) == 0 {
+			return "", slices.Clone(fargs)
+		}
+		return " WHERE " + strings.Join(conds, " AND "), append(slices.Clone(fargs), cargs...)
+	}
+
+	// The page, in the direction of travel.
+	var cond, other string
+	var cargs []any
+	order := "start_ms, id"
+	if q.Cursor != nil {
+		ms, id := ToMS(q.Cursor.Start), q.Cursor.ID
+		cargs = []any{ms, ms, id}
+		if q.Backward {
+			cond, other = "start_ms <= ? AND (start_ms < ? OR id < ?)", "start_ms >= ? AND (start_ms > ? OR id >= ?)"
+		} else {
+			cond, other = "start_ms >= ? AND (start_ms > ? OR id > ?)", "start_ms <= ? AND (start_ms < ? OR id <= ?)"
+		}
+	}
+	if q.Backward {
+		order = "start_ms DESC, id DESC"
+	}
+	w, args := where(cond, cargs...)
+	query := s.db.Rebind(`SELECT ` + windowColumns + ` FROM sysmaint_windows` + w + ` ORDER BY ` + order + ` LIMIT ?`)
+	var rows []windowRow
+	if err := s.db.SelectContext(ctx, &rows, query, append(args, q.Limit+1)...); err != nil {
+		return maintenance.Page{}, s.fail(ctx, op, err)
+	}
+	p := maintenance.Page{Windows: make([]maintenance.Window, 0, min(len(rows), q.Limit))}
+	more := len(rows) > q.Limit
+	for _, r := range rows[:min(len(rows), q.Limit)] {
+		w, err := r.window()
+		if err != nil {
+			return maintenance.Page{}, s.fail(ctx, op, err)
+		}
+		p.Windows = append(p.Windows, w)
+	}
+
+	// The other side of the cursor.
+	var beyond bool
+	if q.Cursor != nil {
+		w, args := where(other, cargs...)
+		var n int
+		err := s.db.GetContext(ctx, &n, s.db.Rebind(`SELECT COUNT(*) FROM (SELECT 1 FROM sysmaint_windows`+w+` LIMIT 1) AS one`), args...)
+		if err != nil {
+			return maintenance.Page{}, s.fail(ctx, op, err)
+		}
+		beyond = n > 0
+	}
+	if q.Backward {
+		slices.Reverse(p.Windows)
+		p.Prev, p.Next = more, beyond
+	} else {
+		p.Prev, p.Next = beyond, more
+	}
+	return p, nil
+}
+
+// pageFilter returns the conditions of q's validity and state filters,
+// and their arguments. The states follow maintenance.Window.StateAt at the
+// instant's millisecond: planned while at < start, active while start <=
+// at < stop, finished after.
+func pageFilter(q maintenance.PageQuery) ([]string, []any) {
+	var conds []string
+	var args []any
+	if len(q.Validity) > 0 {
+		conds = append(conds, "validity IN (?"+strings.Repeat(", ?", len(q.Validity)-1)+")")
+		for _, v := range q.Validity {
+			args = append(args, int64(v))
+		}
+	}
+	if len(q.States) > 0 {
+		at := ToMS(q.At)
+		ors := make([]string, 0, len(q.States))
+		for _, st := range q.States {
+			switch st {
+			case maintenance.Planned:
+				ors = append(ors, "start_ms > ?")
+				args = append(args, at)
+			case maintenance.Active:
+				ors = append(ors, "(start_ms <= ? AND stop_ms > ?)")
+				args = append(args, at, at)
+			case maintenance.Finished:
+				ors = append(ors, "(start_ms <= ? AND stop_ms <= ?)")
+				args = append(args, at, at)
+			}
+		}
+		conds = append(conds, "("+strings.Join(ors, " OR ")+")")
+	}
+	return conds, args
 }

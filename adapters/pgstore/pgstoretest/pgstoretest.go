@@ -47,8 +47,9 @@ func DSN(t testing.TB) string {
 	return dsn
 }
 
-// Schema returns the name of a new, empty schema in the test server, and
-// drops it with everything in it when t ends.
+// Schema returns a fresh schema name for the test server, of a schema that
+// does not exist yet ([pgstore.Open] creates it, as may the test), and
+// drops the schema with everything in it when t ends.
 func Schema(t testing.TB) string {
 	t.Helper()
 	dsn := DSN(t)

@@ -13,7 +13,9 @@
 //     refusal;
 //   - [middleware.Maintenance] puts the banner into every page of a logged-in
 //     user and [middleware.LoginGate] applies the login rule before a session
-//     is created.
+//     is created;
+//   - package adminui serves the maintenance screens inside the helpdesk's
+//     layout, for the logged-in maintenance admin (admin.go).
 //
 // The helpdesk's own data (users, one setting) lives in the same SQLite file,
 // in tables prefixed helpdesk_. [App.Seed] creates the demo users: admin /
@@ -26,24 +28,22 @@
 //	POST /login, /customer/login          log in, behind middleware.LoginGate
 //	POST /logout                          log out
 //	GET  /, /customer/                    agent dashboard, customer tickets
-//	GET  /admin/maintenance               overview (maintenance admins only)
-//	POST /admin/maintenance/lead          set the notice lead time
-//	GET  /admin/maintenance/new           schedule a new window; POST saves it
-//	GET  /admin/maintenance/{id}          edit a window and manage sessions; POST saves it
-//	POST /admin/maintenance/{id}/delete   delete a window
-//	POST /admin/maintenance/{id}/sessions/kill     kill the session WantSessionID
-//	POST /admin/maintenance/{id}/sessions/killall  kill every session but the caller's
+//	     /admin/maintenance/...           the maintenance screens of package adminui
+//	                                      (overview, new, edit, delete, lead time,
+//	                                      sessions), for maintenance admins
+//	     /api/...                         sysmaint's JSON API and calendar feed (package
+//	                                      httpapi), by bearer token (Config.APITokens); the
+//	                                      feed by the key in its URL (App.FeedPath)
 //	GET  /healthz                         200 "ok", or 503 when the schedule did not load or writes fail
+//	GET  /metrics                         Prometheus metrics (adapters/prom): maintenance admins and loopback only
 //
 // # Time
 //
-// Time comes from Config.Clock. Every user has a time zone: the admin screens
-// show and parse dates in it ([ParseWindowForm]), label every date with it,
-// and carry each date's exact instant in the form, so opening and saving a
-// window never moves it, not even one written elsewhere at a second or a
-// millisecond the selects cannot show. A local time that a daylight-saving
-// change skips or repeats is refused with a field error instead of being
-// shifted.
+// Time comes from Config.Clock. Every user has a time zone and a
+// language: the admin screens (package adminui) show and parse dates in the
+// zone, label every date with it, and keep a window where it is when it is
+// opened and saved; a local time that a daylight-saving change skips or
+// repeats is refused with a field error instead of being shifted.
 //
 // # Security
 //
@@ -94,6 +94,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"maps"
 	"net/http"
 	"net/netip"
 	"slices"
@@ -163,6 +164,10 @@ type Config struct {
 	// (Request.RemoteAddr) and forwarding headers are ignored, because any
 	// client can send them.
 	TrustedProxies []netip.Prefix
+	// APITokens are the bearer tokens of the JSON API at APIPrefix, each
+	// with the login of the admin it acts as (the windows' CreatedBy and
+	// ChangedBy). Default: none: the API refuses every request with 401.
+	APITokens map[string]string
 }
 
 // The defaults of Config.IdleTimeout and Config.SessionLifetime.
@@ -188,6 +193,9 @@ type App struct {
 	// Config.TrustedProxies.
 	secureCookies bool
 	proxies       []netip.Prefix
+	// apiTokens are Config.APITokens; feedKey opens the calendar feed.
+	apiTokens map[string]string
+	feedKey   string
 	// throttle counts failed logins; hashing bounds the password hashes
 	// that run at once.
 	throttle *throttle
@@ -197,6 +205,13 @@ type App struct {
 	sessions *session.Manager
 	texts    *notify.Texts
 	pages    *pages
+
+	// stats counts the login gate's refusals, relayStats the deliveries of
+	// notify.Relay (run by the caller, see RelayStats); metrics serves
+	// both and the maintenance state to Prometheus.
+	stats      *middleware.Stats
+	relayStats *notify.RelayStats
+	metrics    http.Handler
 
 	zones sync.Map // zone name -> *time.Location
 }
@@ -256,9 +271,15 @@ func New(cfg Config) (*App, error) {
 	}
 	a.secureCookies = cfg.SecureCookies
 	a.proxies = slices.Clone(cfg.TrustedProxies)
+	a.apiTokens = maps.Clone(cfg.APITokens)
+	if a.feedKey, err = a.loadFeedKey(ctx); err != nil {
+		return nil, err
+	}
 	limits := cfg.Logins.withDefaults()
 	a.throttle = newThrottle(limits)
 	a.hashing = newHashSlots(limits.Hashing, limits.Waiting)
+	a.stats, a.relayStats = &middleware.Stats{}, &notify.RelayStats{}
+	a.metrics = a.metricsHandler()
 	return a, nil
 }
 
@@ -269,6 +290,10 @@ func (a *App) Manager() *maintenance.Manager { return a.windows }
 // Sessions returns the session Manager.
 func (a *App) Sessions() *session.Manager { return a.sessions }
 
+// RelayStats returns the counters of notify.Relay that /metrics exports:
+// put them in the RelayOptions of the Relay run beside the server.
+func (a *App) RelayStats() *notify.RelayStats { return a.relayStats }
+
 // Handler returns the helpdesk's HTTP handler: every route, behind the
 // cross-origin protection and the security headers.
 func (a *App) Handler() http.Handler {
@@ -276,6 +301,7 @@ func (a *App) Handler() http.Handler {
 
 	// Anonymous: health, static files, login screens.
 	mux.HandleFunc("GET /healthz", a.healthz)
+	mux.HandleFunc("GET /metrics", a.serveMetrics)
 	mux.Handle("GET /static/", http.StripPrefix("/static/", a.staticHandler()))
 	for _, kind := range []session.Kind{session.Agent, session.Customer} {
 		path := loginPath(kind)
@@ -285,7 +311,10 @@ func (a *App) Handler() http.Handler {
 		// rule after the credentials are checked and before loginPost
 		// creates the session. The password is hashed once, by whichever
 		// of the two asks first (checkCredentials).
-		gate := middleware.LoginGate(a.windows, a.texts, a.identify(kind), a.refuse(kind))
+		gate := middleware.LoginGateWith(a.windows, a.identify(kind), &middleware.LoginGateOptions{
+			Texts: a.texts, Refuse: a.refuse(kind), Stats: a.stats,
+			PassUnidentified: true, // identify sees every user loginPost logs in
+		})
 		mux.Handle("POST "+path, a.loginAttempt(kind, gate(a.loginPost(kind))))
 	}
 
@@ -296,9 +325,6 @@ func (a *App) Handler() http.Handler {
 	user := func(kind session.Kind, h http.HandlerFunc) http.Handler {
 		return a.requireUser(kind, maint(h))
 	}
-	admin := func(h http.HandlerFunc) http.Handler {
-		return user(session.Agent, a.requireAdmin(h))
-	}
 	mux.Handle("POST /logout", a.requireAnyUser(http.HandlerFunc(a.logout)))
 	mux.Handle("GET /{$}", user(session.Agent, a.agentHome))
 	mux.Handle("GET /customer/{$}", user(session.Customer, a.customerHome))
@@ -306,15 +332,10 @@ func (a *App) Handler() http.Handler {
 		http.Redirect(w, r, "/customer/", http.StatusSeeOther)
 	})
 
-	mux.Handle("GET /admin/maintenance", admin(a.overview))
-	mux.Handle("POST /admin/maintenance/lead", admin(a.saveLeadPost))
-	mux.Handle("GET /admin/maintenance/new", admin(a.newForm))
-	mux.Handle("POST /admin/maintenance/new", admin(a.newPost))
-	mux.Handle("GET /admin/maintenance/{id}", admin(a.editForm))
-	mux.Handle("POST /admin/maintenance/{id}", admin(a.editPost))
-	mux.Handle("POST /admin/maintenance/{id}/delete", admin(a.deletePost))
-	mux.Handle("POST /admin/maintenance/{id}/sessions/kill", admin(a.killPost))
-	mux.Handle("POST /admin/maintenance/{id}/sessions/killall", admin(a.killAllPost))
+	// The maintenance screens (package adminui), for agents; adminui
+	// refuses those who are not maintenance admins.
+	mux.Handle(adminPrefix+"/", user(session.Agent, a.adminScreens().ServeHTTP))
+	mux.Handle(APIPrefix+"/", a.api()) // bearer tokens, no session: see api
 
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		a.renderStatus(w, r, http.StatusNotFound, "Page not found.")

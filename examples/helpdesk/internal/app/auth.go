@@ -186,19 +186,6 @@ func validToken(r *http.Request, want string) bool {
 	return got != "" && subtle.ConstantTimeCompare([]byte(got), []byte(want)) == 1
 }
 
-// requireAdmin lets through maintenance admins only; it runs behind
-// requireUser(session.Agent, ...).
-func (a *App) requireAdmin(h http.HandlerFunc) http.HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) {
-		c, ok := fromContext(r.Context())
-		if !ok || !c.user.MaintenanceAdmin() {
-			a.renderStatus(w, r, http.StatusForbidden, "You need the rw permission on the group admin to manage system maintenance.")
-			return
-		}
-		h(w, r)
-	}
-}
-
 // endSessionsOptions says how non-admin sessions are ended during an
 // active window when Config.EndSessions is set: the session is killed, its
 // cookie cleared, and the user sent to the login page.

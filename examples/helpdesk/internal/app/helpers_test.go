@@ -19,6 +19,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/sysmaint/sysmaint/adapters/adminui"
 	"github.com/sysmaint/sysmaint/adapters/sqlstore"
 	"github.com/sysmaint/sysmaint/examples/helpdesk/internal/app"
 	"github.com/sysmaint/sysmaint/maintenance"
@@ -206,7 +207,7 @@ func (h *harness) login(user string) *client {
 
 // windowForm returns the form values showing w in UTC.
 func windowForm(w maintenance.Window) url.Values {
-	return app.FormatWindowForm(w, time.UTC)
+	return adminui.FormatWindowForm(w, time.UTC)
 }
 
 // textOf returns the unescaped text inside the element with the given id
@@ -239,7 +240,7 @@ func hasErrorClass(body, id string) bool {
 // messages returns the texts of the message boxes of the given class
 // ("Notice" or "Error") in the page body, the maintenance banner excluded.
 func messages(body, class string) []string {
-	re := regexp.MustCompile(`<div class="MessageBox ` + class + `"><p>(.*?)</p></div>`)
+	re := regexp.MustCompile(`<div class="MessageBox ` + class + `"[^>]*><p>(.*?)</p>`)
 	var out []string
 	for _, m := range re.FindAllStringSubmatch(body, -1) {
 		out = append(out, html.UnescapeString(m[1]))

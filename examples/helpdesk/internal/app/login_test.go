@@ -208,7 +208,7 @@ func TestBanner(t *testing.T) {
 				c    *client
 				path string
 			}{
-				{admin, "/"}, {admin, "/admin/maintenance"}, {admin, "/admin/maintenance/new"},
+				{admin, "/"}, {admin, "/admin/maintenance/"}, {admin, "/admin/maintenance/new"},
 				{agent, "/"}, {customer, "/customer/"},
 			}
 			for _, pg := range pages {

@@ -3,11 +3,9 @@ package app
 import (
 	"bytes"
 	"embed"
-	"errors"
 	"html/template"
 	"io/fs"
 	"net/http"
-	"unicode/utf8"
 
 	"github.com/sysmaint/sysmaint/adapters/middleware"
 	"github.com/sysmaint/sysmaint/notify"
@@ -19,7 +17,7 @@ var templateFS embed.FS
 //go:embed static
 var staticFS embed.FS
 
-// staticHandler serves the CSS and the little JavaScript, mounted under
+// staticHandler serves the style sheet, mounted under
 // http.StripPrefix: files only. A directory, the tree's root included, is
 // "Page not found." (404), never a listing.
 func (a *App) staticHandler() http.Handler {
@@ -43,45 +41,18 @@ type pages struct {
 	byName map[string]*template.Template
 }
 
-var pageNames = []string{"login", "agent_home", "customer_home", "overview", "window_form", "status"}
+var pageNames = []string{"login", "agent_home", "customer_home", "admin", "status"}
 
 func parsePages() (*pages, error) {
 	p := &pages{byName: map[string]*template.Template{}}
-	funcs := template.FuncMap{"truncate": truncate, "dict": dict}
 	for _, name := range pageNames {
-		t, err := template.New(name).Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/"+name+".html")
+		t, err := template.New(name).ParseFS(templateFS, "templates/layout.html", "templates/"+name+".html")
 		if err != nil {
 			return nil, err
 		}
 		p.byName[name] = t
 	}
 	return p, nil
-}
-
-// truncate shortens s to n characters, marking the cut with an ellipsis.
-func truncate(n int, s string) string {
-	if utf8.RuneCountInString(s) <= n {
-		return s
-	}
-	r := []rune(s)
-	return string(r[:n]) + "…"
-}
-
-// dict builds a map from key, value pairs, to pass several values to a
-// sub-template.
-func dict(kv ...any) (map[string]any, error) {
-	if len(kv)%2 != 0 {
-		return nil, errors.New("dict: odd number of arguments")
-	}
-	m := make(map[string]any, len(kv)/2)
-	for i := 0; i < len(kv); i += 2 {
-		k, ok := kv[i].(string)
-		if !ok {
-			return nil, errors.New("dict: keys must be strings")
-		}
-		m[k] = kv[i+1]
-	}
-	return m, nil
 }
 
 // base is what the layout needs: every page's data embeds it.

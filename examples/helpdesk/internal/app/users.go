@@ -311,11 +311,12 @@ func (a *App) storedLead(ctx context.Context) (time.Duration, bool, error) {
 	return time.Duration(min) * time.Minute, true, nil
 }
 
-// saveLead stores the lead time in minutes.
-func (a *App) saveLead(ctx context.Context, minutes int64) error {
+// saveLead stores the lead time, in whole minutes: adminui's
+// Options.SaveLead.
+func (a *App) saveLead(ctx context.Context, lead time.Duration) error {
 	db := a.db.SQL
 	_, err := db.ExecContext(ctx, db.Rebind(`INSERT INTO helpdesk_settings (name, value) VALUES (?, ?)
-		ON CONFLICT (name) DO UPDATE SET value = excluded.value`), leadSetting, strconv.FormatInt(minutes, 10))
+		ON CONFLICT (name) DO UPDATE SET value = excluded.value`), leadSetting, strconv.FormatInt(int64(lead/time.Minute), 10))
 	if err != nil {
 		return fmt.Errorf("helpdesk: save lead time: %w", err)
 	}

@@ -1,0 +1,419 @@
+package httpapi
+
+import (
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"github.com/sysmaint/sysmaint/maintenance"
+)
+
+// MaxSeconds is the largest number of seconds a duration field of a
+// request (for_seconds, by_seconds, lead_seconds) may hold before the
+// domain's own limits apply: the longest time.Duration, about 292 years.
+const MaxSeconds = int64(1<<63-1) / int64(time.Second)
+
+// Window is a maintenance window as the API sends it. Its JSON names are
+// stable; instants are RFC 3339 in UTC, with milliseconds when they are not
+// whole seconds ("2026-11-24T22:00:00Z", "2026-11-24T22:00:00.250Z");
+// validity is "valid", "invalid" or "invalid-temporarily"; state is
+// "planned", "active" or "finished" at the instant the response was made,
+// whatever the validity; durations are whole seconds in fields named
+// *_seconds.
+type Window struct {
+	// ID identifies the window ("id").
+	ID int64 `json:"id"`
+	// Start is the first instant of the window ("start").
+	Start time.Time `json:"start"`
+	// Stop is the first instant after the window ("stop").
+	Stop time.Time `json:"stop"`
+	// Comment is the administrators' note ("comment").
+	Comment string `json:"comment"`
+	// LoginMessage is shown on the login screens while the window is
+	// active and ShowLoginMessage is set ("login_message").
+	LoginMessage string `json:"login_message"`
+	// ShowLoginMessage turns the login message on ("show_login_message").
+	ShowLoginMessage bool `json:"show_login_message"`
+	// NotifyMessage is the banner text while the window is active
+	// ("notify_message").
+	NotifyMessage string `json:"notify_message"`
+	// Validity is "valid", "invalid" or "invalid-temporarily" ("validity").
+	Validity string `json:"validity"`
+	// LeadSeconds is the window's own notice time in whole seconds; 0
+	// means the Manager's ("lead_seconds").
+	LeadSeconds int64 `json:"lead_seconds"`
+	// State is "planned", "active" or "finished" at the instant of the
+	// response ("state"). It is computed, not stored: the ETag does not
+	// cover it.
+	State string `json:"state"`
+	// CreatedAt and CreatedBy record who added the window and when
+	// ("created_at", "created_by").
+	CreatedAt time.Time `json:"created_at"`
+	CreatedBy string    `json:"created_by"`
+	// ChangedAt and ChangedBy record the last change ("changed_at",
+	// "changed_by").
+	ChangedAt time.Time `json:"changed_at"`
+	ChangedBy string    `json:"changed_by"`
+	// Version counts the stored changes ("version"); the ETag is made
+	// from it.
+	Version int64 `json:"version"`
+}
+
+// NewWindow returns the wire form of w, its state taken at now.
+func NewWindow(w maintenance.Window, now time.Time) Window {
+	w = w.Normalize()
+	return Window{
+		ID:               w.ID,
+		Start:            w.Start,
+		Stop:             w.Stop,
+		Comment:          w.Comment,
+		LoginMessage:     w.LoginMessage,
+		ShowLoginMessage: w.ShowLoginMessage,
+		NotifyMessage:    w.NotifyMessage,
+		Validity:         w.Validity.String(),
+		LeadSeconds:      int64(w.Lead / time.Second),
+		State:            w.StateAt(now).String(),
+		CreatedAt:        w.CreatedAt,
+		CreatedBy:        w.CreatedBy,
+		ChangedAt:        w.ChangedAt,
+		ChangedBy:        w.ChangedBy,
+		Version:          w.Version,
+	}
+}
+
+// Input returns the fields of w a client sends back to replace it (PUT):
+// the writable ones, validity included.
+func (w Window) Input() WindowInput {
+	return WindowInput{
+		Start:            w.Start,
+		Stop:             w.Stop,
+		Comment:          w.Comment,
+		LoginMessage:     w.LoginMessage,
+		ShowLoginMessage: w.ShowLoginMessage,
+		NotifyMessage:    w.NotifyMessage,
+		Validity:         w.Validity,
+		LeadSeconds:      w.LeadSeconds,
+	}
+}
+
+// ETag returns the entity tag of w's stored version, as the API sends it
+// in the ETag header and expects it in If-Match: "v" and the version,
+// quoted.
+func (w Window) ETag() string { return etag(w.Version) }
+
+// etag returns the strong entity tag of a window version.
+func etag(version int64) string { return fmt.Sprintf(`"v%d"`, version) }
+
+// windowJSON is Window with its instants as text.
+type windowJSON struct {
+	ID               int64  `json:"id"`
+	Start            string `json:"start"`
+	Stop             string `json:"stop"`
+	Comment          string `json:"comment"`
+	LoginMessage     string `json:"login_message"`
+	ShowLoginMessage bool   `json:"show_login_message"`
+	NotifyMessage    string `json:"notify_message"`
+	Validity         string `json:"validity"`
+	LeadSeconds      int64  `json:"lead_seconds"`
+	State            string `json:"state"`
+	CreatedAt        string `json:"created_at"`
+	CreatedBy        string `json:"created_by"`
+	ChangedAt        string `json:"changed_at"`
+	ChangedBy        string `json:"changed_by"`
+	Version          int64  `json:"version"`
+}
+
+// wire returns w as its JSON struct.
+func (w Window) wire() windowJSON {
+	return windowJSON{
+		ID: w.ID, Start: FormatInstant(w.Start), Stop: FormatInstant(w.Stop),
+		Comment: w.Comment, LoginMessage: w.LoginMessage, ShowLoginMessage: w.ShowLoginMessage,
+		NotifyMessage: w.NotifyMessage, Validity: w.Validity, LeadSeconds: w.LeadSeconds, State: w.State,
+		CreatedAt: FormatInstant(w.CreatedAt), CreatedBy: w.CreatedBy,
+		ChangedAt: FormatInstant(w.ChangedAt), ChangedBy: w.ChangedBy, Version: w.Version,
+	}
+}
+
+// window returns the Window j holds.
+func (j windowJSON) window() (Window, error) {
+	out := Window{
+		ID: j.ID, Comment: j.Comment, LoginMessage: j.LoginMessage, ShowLoginMessage: j.ShowLoginMessage,
+		NotifyMessage: j.NotifyMessage, Validity: j.Validity, LeadSeconds: j.LeadSeconds, State: j.State,
+		CreatedBy: j.CreatedBy, ChangedBy: j.ChangedBy, Version: j.Version,
+	}
+	var errs [4]error
+	out.Start, errs[0] = parseOptionalInstant("start", j.Start)
+	out.Stop, errs[1] = parseOptionalInstant("stop", j.Stop)
+	out.CreatedAt, errs[2] = parseOptionalInstant("created_at", j.CreatedAt)
+	out.ChangedAt, errs[3] = parseOptionalInstant("changed_at", j.ChangedAt)
+	for _, err := range errs {
+		if err != nil {
+			return Window{}, err
+		}
+	}
+	return out, nil
+}
+
+// MarshalJSON writes w with its instants in the API's format.
+func (w Window) MarshalJSON() ([]byte, error) { return json.Marshal(w.wire()) }
+
+// UnmarshalJSON reads a window as the API writes it.
+func (w *Window) UnmarshalJSON(b []byte) error {
+	var j windowJSON
+	if err := json.Unmarshal(b, &j); err != nil {
+		return err
+	}
+	out, err := j.window()
+	if err != nil {
+		return err
+	}
+	*w = out
+	return nil
+}
+
+// wireWindows returns ws as their JSON structs; never nil.
+func wireWindows(ws []Window) []windowJSON {
+	out := make([]windowJSON, len(ws))
+	for i, w := range ws {
+		out[i] = w.wire()
+	}
+	return out
+}
+
+// WindowInput holds the fields a client writes: the body of POST /windows
+// (create) and PUT /windows/{id} (replace). Start, Stop and Comment are
+// required; Validity is required on replace and defaults to "valid" on
+// create; the texts default to empty, ShowLoginMessage to false and
+// LeadSeconds to 0 (the Manager's lead time).
+type WindowInput struct {
+	// Start is the first instant of the window ("start").
+	Start time.Time `json:"start"`
+	// Stop is the first instant after the window ("stop").
+	Stop time.Time `json:"stop"`
+	// Comment is the administrators' note ("comment").
+	Comment string `json:"comment"`
+	// LoginMessage is the login-screen text ("login_message").
+	LoginMessage string `json:"login_message,omitempty"`
+	// ShowLoginMessage turns the login message on ("show_login_message").
+	ShowLoginMessage bool `json:"show_login_message,omitempty"`
+	// NotifyMessage is the banner text ("notify_message").
+	NotifyMessage string `json:"notify_message,omitempty"`
+	// Validity is "valid", "invalid" or "invalid-temporarily"
+	// ("validity"); empty is left out of the JSON.
+	Validity string `json:"validity,omitempty"`
+	// LeadSeconds is the window's own notice time; 0 means the
+	// Manager's ("lead_seconds").
+	LeadSeconds int64 `json:"lead_seconds,omitempty"`
+}
+
+// windowInputJSON is WindowInput with its instants as text.
+type windowInputJSON struct {
+	Start            string `json:"start,omitempty"`
+	Stop             string `json:"stop,omitempty"`
+	Comment          string `json:"comment"`
+	LoginMessage     string `json:"login_message,omitempty"`
+	ShowLoginMessage bool   `json:"show_login_message,omitempty"`
+	NotifyMessage    string `json:"notify_message,omitempty"`
+	Validity         string `json:"validity,omitempty"`
+	LeadSeconds      int64  `json:"lead_seconds,omitempty"`
+}
+
+// MarshalJSON writes in with its instants in the API's format; a zero
+// instant is left out.
+func (in WindowInput) MarshalJSON() ([]byte, error) {
+	return json.Marshal(windowInputJSON{
+		Start: FormatInstant(in.Start), Stop: FormatInstant(in.Stop), Comment: in.Comment,
+		LoginMessage: in.LoginMessage, ShowLoginMessage: in.ShowLoginMessage, NotifyMessage: in.NotifyMessage,
+		Validity: in.Validity, LeadSeconds: in.LeadSeconds,
+	})
+}
+
+// DownInput is the body of POST /down: a window that starts now and lasts
+// ForSeconds ("for_seconds", required, at least 1). Comment defaults to
+// [DefaultDownComment]; the other texts to empty.
+type DownInput struct {
+	// ForSeconds is how long the window lasts ("for_seconds").
+	ForSeconds int64 `json:"for_seconds"`
+	// Comment is the administrators' note ("comment").
+	Comment string `json:"comment,omitempty"`
+	// NotifyMessage is the banner text ("notify_message").
+	NotifyMessage string `json:"notify_message,omitempty"`
+	// LoginMessage is the login-screen text ("login_message").
+	LoginMessage string `json:"login_message,omitempty"`
+	// ShowLoginMessage turns the login message on ("show_login_message").
+	ShowLoginMessage bool `json:"show_login_message,omitempty"`
+}
+
+// DefaultDownComment is the comment of a window started by POST /down
+// without one.
+const DefaultDownComment = "Maintenance"
+
+// ExtendInput is the body of POST /windows/{id}/extend: how many seconds
+// to add to the window's stop ("by_seconds", required, at least 1).
+type ExtendInput struct {
+	// BySeconds is the number of seconds added to the stop.
+	BySeconds int64 `json:"by_seconds"`
+}
+
+// WindowList is a page of windows: the answer of GET /windows, and of
+// POST /up (the windows it ended, never paged).
+type WindowList struct {
+	// Windows are sorted by start, then ID ("windows"); empty, never null.
+	Windows []Window `json:"windows"`
+	// NextCursor, when not empty, is the cursor of the next page
+	// ("next_cursor"), to send as the cursor parameter.
+	NextCursor string `json:"next_cursor,omitempty"`
+}
+
+// Status is the answer of GET /status: what [maintenance.Manager.Status]
+// says at the instant Now.
+type Status struct {
+	// Now is the instant the status was taken at ("now").
+	Now time.Time `json:"now"`
+	// Active reports whether a valid window is active ("active").
+	Active bool `json:"active"`
+	// Window is the active window that supplies the messages ("window");
+	// nil when none is active.
+	Window *Window `json:"window,omitempty"`
+	// ActiveWindows lists every active window, sorted by start, then ID
+	// ("active_windows"); empty, never null.
+	ActiveWindows []Window `json:"active_windows"`
+	// Upcoming is the valid window whose notice has begun and that starts
+	// soonest ("upcoming"); nil when none is coming.
+	Upcoming *Window `json:"upcoming,omitempty"`
+	// End is when the current stretch of maintenance ends, chained windows
+	// counted as one ("end"); zero (left out) when none is active.
+	End time.Time `json:"end"`
+	// Next is when the status next changes ("next"); zero (left out) when
+	// nothing will change.
+	Next time.Time `json:"next"`
+	// RetryAfterSeconds is the whole seconds until End, rounded up, at
+	// least 1: what a Retry-After header says ("retry_after_seconds"); 0
+	// (left out) when none is active.
+	RetryAfterSeconds int64 `json:"retry_after_seconds,omitempty"`
+}
+
+// statusJSON is Status with its instants as text.
+type statusJSON struct {
+	Now               string       `json:"now"`
+	Active            bool         `json:"active"`
+	Window            *windowJSON  `json:"window,omitempty"`
+	ActiveWindows     []windowJSON `json:"active_windows"`
+	Upcoming          *windowJSON  `json:"upcoming,omitempty"`
+	End               string       `json:"end,omitempty"`
+	Next              string       `json:"next,omitempty"`
+	RetryAfterSeconds int64        `json:"retry_after_seconds,omitempty"`
+}
+
+// wire returns s as its JSON struct.
+func (s Status) wire() statusJSON {
+	j := statusJSON{
+		Now: FormatInstant(s.Now), Active: s.Active, ActiveWindows: wireWindows(s.ActiveWindows),
+		End: FormatInstant(s.End), Next: FormatInstant(s.Next), RetryAfterSeconds: s.RetryAfterSeconds,
+	}
+	if s.Window != nil {
+		w := s.Window.wire()
+		j.Window = &w
+	}
+	if s.Upcoming != nil {
+		w := s.Upcoming.wire()
+		j.Upcoming = &w
+	}
+	return j
+}
+
+// MarshalJSON writes s with its instants in the API's format, leaving out
+// the zero ones.
+func (s Status) MarshalJSON() ([]byte, error) { return json.Marshal(s.wire()) }
+
+// UnmarshalJSON reads a status as the API writes it.
+func (s *Status) UnmarshalJSON(b []byte) error {
+	var j statusJSON
+	if err := json.Unmarshal(b, &j); err != nil {
+		return err
+	}
+	out := Status{Active: j.Active, ActiveWindows: make([]Window, len(j.ActiveWindows)), RetryAfterSeconds: j.RetryAfterSeconds}
+	var err error
+	for i, w := range j.ActiveWindows {
+		if out.ActiveWindows[i], err = w.window(); err != nil {
+			return err
+		}
+	}
+	for _, it := range [...]struct {
+		from *windowJSON
+		to   **Window
+	}{{j.Window, &out.Window}, {j.Upcoming, &out.Upcoming}} {
+		if it.from != nil {
+			w, err := it.from.window()
+			if err != nil {
+				return err
+			}
+			*it.to = &w
+		}
+	}
+	if out.Now, err = parseOptionalInstant("now", j.Now); err != nil {
+		return err
+	}
+	if out.End, err = parseOptionalInstant("end", j.End); err != nil {
+		return err
+	}
+	if out.Next, err = parseOptionalInstant("next", j.Next); err != nil {
+		return err
+	}
+	*s = out
+	return nil
+}
+
+// listJSON is WindowList as the server writes it.
+type listJSON struct {
+	Windows    []windowJSON `json:"windows"`
+	NextCursor string       `json:"next_cursor,omitempty"`
+}
+
+// MarshalJSON writes l with its windows in the API's format; no windows
+// is an empty array.
+func (l WindowList) MarshalJSON() ([]byte, error) { return json.Marshal(l.wire()) }
+
+// wire returns l as its JSON struct.
+func (l WindowList) wire() listJSON {
+	return listJSON{Windows: wireWindows(l.Windows), NextCursor: l.NextCursor}
+}
+
+// FormatInstant writes t as the API does: RFC 3339 in UTC, with
+// milliseconds when t is not on a whole second ("2026-11-24T22:00:00Z",
+// "2026-11-24T22:00:00.250Z"). The zero time is the empty string.
+func FormatInstant(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	t = t.UTC().Truncate(time.Millisecond)
+	if t.Nanosecond() == 0 {
+		return t.Format("2006-01-02T15:04:05Z")
+	}
+	return t.Format("2006-01-02T15:04:05.000Z")
+}
+
+// ParseInstant reads an RFC 3339 instant, with any offset and any number
+// of fractional digits, and returns it in UTC truncated to the
+// millisecond, as the windows keep it. An instant without an offset is
+// refused: it names no instant.
+func ParseInstant(s string) (time.Time, error) {
+	t, err := time.Parse(time.RFC3339, s)
+	if err != nil {
+		return time.Time{}, fmt.Errorf("httpapi: %q is not an RFC 3339 instant", s)
+	}
+	return t.UTC().Truncate(time.Millisecond), nil
+}
+
+// parseOptionalInstant is ParseInstant where the empty string is the zero
+// time, with the field named in the error.
+func parseOptionalInstant(field, s string) (time.Time, error) {
+	if s == "" {
+		return time.Time{}, nil
+	}
+	t, err := time.Parse(time.RFC3339, s)
+	if err != nil {
+		return time.Time{}, fmt.Errorf("httpapi: %s: %q is not an RFC 3339 instant", field, s)
+	}
+	return t.UTC().Truncate(time.Millisecond), nil
+}

@@ -1,0 +1,142 @@
+package main
+
+import (
+	"cmp"
+	"encoding/json"
+	"fmt"
+	"io"
+	"strings"
+	"text/tabwriter"
+	"time"
+	"unicode"
+
+	"github.com/sysmaint/sysmaint/adapters/httpapi"
+)
+
+// writeJSON writes v, a wire type of the API, as the API would, indented.
+func writeJSON(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", "  ")
+	return enc.Encode(v)
+}
+
+// formatTime writes t in loc to the minute, or to the second when it is
+// not on a whole minute, followed by the zone: "2026-11-24 22:00 CET".
+// The zone is its abbreviation, or UTC and the offset where the zone
+// database has only a number for it ("UTC+05:45").
+func formatTime(t time.Time, loc *time.Location) string {
+	if t.IsZero() {
+		return "-"
+	}
+	t = t.In(loc)
+	layout := "2006-01-02 15:04"
+	if t.Second() != 0 || t.Nanosecond() != 0 {
+		layout = "2006-01-02 15:04:05"
+	}
+	zone, _ := t.Zone()
+	if zone == "" || zone[0] == '+' || zone[0] == '-' {
+		zone = "UTC" + t.Format("-07:00")
+	}
+	return t.Format(layout) + " " + zone
+}
+
+// clean makes a text from the store safe to print on one line of a
+// terminal: control characters (line breaks, escape sequences) and
+// bidirectional overrides become spaces.
+func clean(s string) string {
+	return strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) || unicode.Is(unicode.Bidi_Control, r) {
+			return ' '
+		}
+		return r
+	}, s)
+}
+
+// writeTable lists windows, one a line.
+func writeTable(w io.Writer, ws []httpapi.Window, loc *time.Location) error {
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "ID\tSTATE\tVALIDITY\tSTART\tSTOP\tCOMMENT")
+	for _, win := range ws {
+		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\n", win.ID, win.State, win.Validity,
+			formatTime(win.Start, loc), formatTime(win.Stop, loc), clean(win.Comment))
+	}
+	return tw.Flush()
+}
+
+// writeList lists windows under heading (when not empty), or says none
+// when there are none.
+func writeList(w io.Writer, ws []httpapi.Window, loc *time.Location, none, heading string) error {
+	if len(ws) == 0 {
+		_, err := fmt.Fprintln(w, none)
+		return err
+	}
+	if heading != "" {
+		fmt.Fprintln(w, heading)
+	}
+	return writeTable(w, ws, loc)
+}
+
+// writeWindow shows one window, a field a line.
+func writeWindow(w io.Writer, win httpapi.Window, loc *time.Location) error {
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	shown := "not shown"
+	if win.ShowLoginMessage {
+		shown = "shown during the window"
+	}
+	orDefault := func(s string) string { return cmp.Or(clean(s), "(the host's default)") }
+	lead := "the host's"
+	if win.LeadSeconds > 0 {
+		lead = (time.Duration(win.LeadSeconds) * time.Second).String()
+	}
+	for _, row := range [][2]string{
+		{"ID", fmt.Sprint(win.ID)},
+		{"State", win.State + " (" + win.Validity + ")"},
+		{"Start", formatTime(win.Start, loc)},
+		{"Stop", formatTime(win.Stop, loc)},
+		{"Comment", clean(win.Comment)},
+		{"Notify message", orDefault(win.NotifyMessage)},
+		{"Login message", orDefault(win.LoginMessage) + " (" + shown + ")"},
+		{"Notice lead", lead},
+		{"Created", formatTime(win.CreatedAt, loc) + " by " + clean(win.CreatedBy)},
+		{"Changed", formatTime(win.ChangedAt, loc) + " by " + clean(win.ChangedBy)},
+		{"Version", fmt.Sprint(win.Version)},
+	} {
+		fmt.Fprintf(tw, "%s:\t%s\n", row[0], strings.TrimSpace(row[1]))
+	}
+	return tw.Flush()
+}
+
+// writeStatus says in words what st says.
+func writeStatus(w io.Writer, st httpapi.Status, loc *time.Location) error {
+	var b strings.Builder
+	switch {
+	case st.Active && st.Window != nil:
+		fmt.Fprintf(&b, "Maintenance is active until %s (Retry-After: %d s).\n", formatTime(st.End, loc), st.RetryAfterSeconds)
+		fmt.Fprintf(&b, "Window %d, since %s: %s\n", st.Window.ID, formatTime(st.Window.Start, loc), clean(st.Window.Comment))
+		if len(st.ActiveWindows) > 1 {
+			ids := make([]string, 0, len(st.ActiveWindows))
+			for _, a := range st.ActiveWindows {
+				ids = append(ids, fmt.Sprint(a.ID))
+			}
+			fmt.Fprintf(&b, "Active windows: %s\n", strings.Join(ids, ", "))
+		}
+		if u := st.Upcoming; u != nil {
+			fmt.Fprintf(&b, "Coming next: %s\n", describe(*u, loc))
+		}
+	case st.Upcoming != nil:
+		fmt.Fprintf(&b, "Maintenance is coming: %s\n", describe(*st.Upcoming, loc))
+	default:
+		b.WriteString("No maintenance is active or coming.\n")
+	}
+	if !st.Next.IsZero() {
+		fmt.Fprintf(&b, "Next change: %s\n", formatTime(st.Next, loc))
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+// describe names a window and its times in one line.
+func describe(win httpapi.Window, loc *time.Location) string {
+	return fmt.Sprintf("window %d, from %s to %s: %s", win.ID, formatTime(win.Start, loc), formatTime(win.Stop, loc), clean(win.Comment))
+}
