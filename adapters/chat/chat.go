@@ -149,12 +149,14 @@ func (s *Sender) Notify(ctx context.Context, e notify.Event) error {
 	if err != nil { // cannot happen: strings marshal
 		return fmt.Errorf("chat: event %s: encode: %w", e.ID(), err)
 	}
-	return s.policy.Post(ctx, s.client, s.url, e.ID(), body, nil)
+	return s.policy.Post(ctx, s.client, s.url, e, body, nil)
 }
 
-// Stats returns what the Sender did so far: events sent and failed (per
-// Notify call), attempts retried, and the last failure.
-func (s *Sender) Stats() delivery.Stats { return s.counters.Stats() }
+// Stats returns what the Sender did so far, for metrics (it is a
+// prom.DeliverySource): events delivered (and of them late), attempts
+// failed, of them retried within a Notify, events given up (a Notify that
+// returned an error: its caller may try again), and the last failure.
+func (s *Sender) Stats() notify.DeliveryStats { return s.counters.Stats() }
 
 // payload is the body of an incoming webhook.
 type payload struct {

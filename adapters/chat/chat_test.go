@@ -71,8 +71,8 @@ func TestSender_Notify(t *testing.T) {
 	assert.Equal(t, "Wartung beendet: Die Systemwartung ist beendet.", m.Text)
 	assert.Equal(t, "Wartung beendet", m.Blocks[0].Text.Text)
 
-	assert.Equal(t, int64(2), en.Stats().Sent)
-	assert.Equal(t, int64(2), de.Stats().Sent)
+	assert.Equal(t, uint64(2), en.Stats().Delivered)
+	assert.Equal(t, uint64(2), de.Stats().Delivered)
 }
 
 // A window's message cannot mention everyone, hide a link or break the
@@ -137,17 +137,18 @@ func TestSender_Faults(t *testing.T) {
 			_, err = d.Run(t, func() error { return s.Notify(context.Background(), sendtest.Event(notify.EventStarted)) })
 			assert.Len(t, recv.Requests(), tt.wantReqs)
 			st := s.Stats()
-			assert.Equal(t, int64(tt.wantReqs-1), st.Retried)
+			assert.Equal(t, uint64(tt.wantReqs-1), st.Retried)
 			if !tt.wantErr {
 				require.NoError(t, err)
-				assert.Equal(t, int64(1), st.Sent)
+				assert.Equal(t, uint64(1), st.Delivered)
 				return
 			}
 			require.Error(t, err)
 			assert.Equal(t, tt.permanent, errors.Is(err, notify.ErrPermanent), err.Error())
 			assert.True(t, strings.HasPrefix(err.Error(), "chat: event w1/started/"), err.Error())
 			assert.NotContains(t, err.Error(), "secret-token")
-			assert.Equal(t, int64(1), st.Failed)
+			assert.Equal(t, uint64(1), st.Dropped)
+			assert.Equal(t, uint64(tt.wantReqs), st.Failed)
 		})
 	}
 }

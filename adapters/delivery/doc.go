@@ -1,5 +1,5 @@
 // Package delivery holds what the senders (adapters/webhook,
-// adapters/chat, adapters/mail) share: their [Stats], a bounded [Queue]
+// adapters/chat, adapters/mail) share: their [Counters], a bounded [Queue]
 // that runs a sender beside its caller, and the [Wording] that puts an
 // event into words for people.
 //
@@ -30,9 +30,12 @@
 //
 // # Stats
 //
-// Every sender and every Queue has a Stats method returning [Stats]:
-// counts of events sent, failed, retried and dropped, and the last error
-// with its time. A metrics collector reads them at scrape time.
+// Every sender and every Queue has a Stats method giving a
+// [notify.DeliveryStats], the reading notify.RelayStats gives too:
+// events delivered (and late), attempts failed, of them retried, events
+// given up, and the last error with its time. A sender's Stats method is a
+// prom.DeliverySource as it is, so package prom's collector exports it
+// beside Relay's; a Queue's is Stats().DeliveryStats (see the example).
 //
 // # Wording
 //

@@ -55,8 +55,8 @@ func ExampleQueue() {
 	cancel()
 	<-done
 	st := q.Stats()
-	fmt.Println("sent", st.Sent, "failed", st.Failed, "dropped", st.Dropped)
+	fmt.Println("delivered", st.Delivered, "failed", st.Failed, "dropped", st.Dropped)
 	// Output:
 	// delivered w7/started/2026-11-24T20:00:00Z
-	// sent 1 failed 0 dropped 0
+	// delivered 1 failed 0 dropped 0
 }

@@ -23,8 +23,8 @@ const (
 // MaxQueueSize is the largest [QueueOptions.Size].
 const MaxQueueSize = 1 << 20
 
-// ErrQueueFull is the error a [Queue] records (in [Stats.LastError]) for
-// an event it drops because it is full.
+// ErrQueueFull is the error a [Queue] records (as its LastErr) for an
+// event it drops because it is full.
 var ErrQueueFull = errors.New("delivery: queue full")
 
 // ErrQueueStopped is the error, or is wrapped by the error, a [Queue]
@@ -91,13 +91,13 @@ const (
 // hosts that run [notify.Relay] need no Queue (see the package
 // documentation).
 //
-// An event that finds the queue full is dropped, counted (Stats.Dropped)
-// and logged: at the first drop of a run of drops, and once more with
-// their number when an event is taken again, so a burst costs two lines
-// of log. A failed delivery is counted (Stats.Failed) and logged, never
-// retried by the Queue (the sender retries within its Notify). Every event
-// handed to Notify is counted once: Sent, Failed or Dropped, once it is
-// settled.
+// An event that finds the queue full is dropped, counted (Dropped) and
+// logged: at the first drop of a run of drops, and once more with their
+// number when an event is taken again, so a burst costs two lines of log.
+// A failed delivery is counted (Failed, and Dropped: the event is given
+// up) and logged, never retried by the Queue (the sender retries within
+// its Notify). Every event handed to Notify is counted once it is
+// settled: Delivered or Dropped.
 //
 // A Queue is safe for concurrent use.
 type Queue struct {
@@ -212,13 +212,13 @@ func (q *Queue) deliver(ctx context.Context, e notify.Event) {
 	cancel()
 	switch {
 	case err == nil:
-		q.c.AddSent()
+		q.c.AddDelivered(e.Late)
 	case ctx.Err() != nil:
 		err = fmt.Errorf("%w: event %s cut short: %w", ErrQueueStopped, e.ID(), err)
 		q.c.AddDropped(1, err, q.o.Clock.Now())
 		q.o.Logger.Warn("delivery: queue: stopped during a delivery", "event", e.ID(), "err", err)
 	default:
-		q.c.AddFailed(err, q.o.Clock.Now())
+		q.c.AddGivenUp(err, q.o.Clock.Now())
 		q.o.Logger.Error("delivery: queue: event not delivered", "event", e.ID(), "err", err)
 	}
 }
@@ -241,7 +241,7 @@ func (q *Queue) stop(taken int64) {
 	q.mu.Unlock()
 	if n > 0 {
 		err := fmt.Errorf("%w: %d events waiting dropped", ErrQueueStopped, n)
-		q.c.AddDropped(n, err, q.o.Clock.Now())
+		q.c.AddDropped(uint64(n), err, q.o.Clock.Now())
 		q.settle(n)
 		q.o.Logger.Error("delivery: queue: stopped with events waiting", "dropped", n)
 	}
@@ -284,10 +284,16 @@ func (q *Queue) Flush(ctx context.Context) error {
 	return nil
 }
 
-// QueueStats is what [Queue.Stats] reports: the counts of [Stats] and the
-// queue's length.
+// QueueStats is what [Queue.Stats] reports: the counts of its deliveries
+// and the queue's length.
 type QueueStats struct {
-	Stats
+	// DeliveryStats counts the events the Queue delivered (Delivered, and
+	// Late among them) and gave up (Dropped: refused because the queue was
+	// full or stopped, and those whose one attempt failed, counted in
+	// Failed too); Retried stays zero, the Queue retries nothing. The last
+	// error is of either kind. Pass Stats().DeliveryStats to a metrics
+	// collector (prom.DeliverySource).
+	notify.DeliveryStats
 	// Len is how many events wait now.
 	Len int
 	// MaxLen is the most events that ever waited at once.
@@ -299,12 +305,12 @@ type QueueStats struct {
 	Running bool
 }
 
-// Stats returns the counts so far and the queue's length. Sent + Failed +
+// Stats returns the counts so far and the queue's length. Delivered +
 // Dropped + Len, plus the one event being delivered if any, is the number
 // of events handed to Notify.
 func (q *Queue) Stats() QueueStats {
 	q.mu.Lock()
 	running := q.state == queueRunning
 	q.mu.Unlock()
-	return QueueStats{Stats: q.c.Stats(), Len: len(q.ch), MaxLen: int(q.maxLen.Load()), Cap: q.o.Size, Running: running}
+	return QueueStats{DeliveryStats: q.c.Stats(), Len: len(q.ch), MaxLen: int(q.maxLen.Load()), Cap: q.o.Size, Running: running}
 }

@@ -127,8 +127,8 @@ func TestQueue_DeliversInOrder(t *testing.T) {
 	}
 	assert.Equal(t, want, g.ids())
 	st := q.Stats()
-	assert.Equal(t, int64(5), st.Sent)
-	assert.Zero(t, st.Failed+st.Dropped+st.Retried)
+	assert.Equal(t, uint64(5), st.Delivered)
+	assert.Zero(t, st.Failed+st.Dropped+st.Retried+st.Late)
 	assert.Zero(t, st.Len)
 	assert.Equal(t, 1000, st.Cap)
 }
@@ -150,11 +150,12 @@ func TestQueue_FullDropsWithoutBlocking(t *testing.T) {
 		require.NoError(t, q.Notify(context.Background(), e)) // returns at once: the test would hang otherwise
 	}
 	st := q.Stats()
-	assert.Equal(t, int64(8), st.Dropped)
+	assert.Equal(t, uint64(8), st.Dropped)
+	assert.Zero(t, st.Failed, "dropped without an attempt")
 	assert.Equal(t, 2, st.Len)
 	assert.Equal(t, 2, st.MaxLen)
-	require.ErrorIs(t, st.LastError, delivery.ErrQueueFull)
-	assert.Equal(t, sendtest.Now, st.LastErrorAt)
+	require.ErrorIs(t, st.LastErr, delivery.ErrQueueFull)
+	assert.Equal(t, sendtest.Now, st.LastErrAt)
 	assert.Equal(t, 1, strings.Count(log.String(), "dropping events"), log.String())
 
 	g.pass <- nil // the held one
@@ -170,8 +171,8 @@ func TestQueue_FullDropsWithoutBlocking(t *testing.T) {
 	assert.Contains(t, log.String(), "taking events again")
 	assert.Contains(t, log.String(), "dropped=8")
 	st = q.Stats()
-	assert.Equal(t, int64(4), st.Sent)
-	assert.Equal(t, int64(12), st.Sent+st.Failed+st.Dropped)
+	assert.Equal(t, uint64(4), st.Delivered)
+	assert.Equal(t, uint64(12), st.Delivered+st.Dropped)
 	assert.Equal(t, []string{es[0].ID(), es[1].ID(), es[2].ID(), es[11].ID()}, g.ids())
 }
 
@@ -190,9 +191,10 @@ func TestQueue_FailuresCountedNotRetried(t *testing.T) {
 	}
 	require.NoError(t, q.Flush(context.Background()))
 	st := q.Stats()
-	assert.Equal(t, int64(3), st.Failed)
+	assert.Equal(t, uint64(3), st.Failed)
+	assert.Equal(t, uint64(3), st.Dropped, "given up after their one attempt")
 	assert.Equal(t, 3, calls, "the queue does not retry")
-	assert.EqualError(t, st.LastError, "webhook: answered 500")
+	assert.EqualError(t, st.LastErr, "webhook: answered 500")
 	assert.Equal(t, 3, strings.Count(log.String(), "event not delivered"))
 }
 
@@ -209,8 +211,8 @@ func TestQueue_Timeout(t *testing.T) {
 	mock.Add(time.Minute)
 	require.NoError(t, q.Flush(context.Background()))
 	st := q.Stats()
-	assert.Equal(t, int64(1), st.Failed)
-	assert.ErrorIs(t, st.LastError, context.DeadlineExceeded)
+	assert.Equal(t, uint64(1), st.Failed)
+	assert.ErrorIs(t, st.LastErr, context.DeadlineExceeded)
 }
 
 // When Run ends, the events waiting and the one in flight are dropped and
@@ -229,15 +231,15 @@ func TestQueue_Stop(t *testing.T) {
 	<-g.arrived
 	stop()
 	st := q.Stats()
-	assert.Equal(t, int64(4), st.Dropped, "one in flight, three waiting")
+	assert.Equal(t, uint64(4), st.Dropped, "one in flight, three waiting")
 	assert.Zero(t, st.Len)
 	assert.Contains(t, log.String(), "stopped with events waiting")
 	require.NoError(t, q.Flush(context.Background()), "every event taken is settled")
 
 	require.NoError(t, q.Notify(context.Background(), es[4]))
 	st = q.Stats()
-	assert.Equal(t, int64(5), st.Dropped)
-	assert.ErrorIs(t, st.LastError, delivery.ErrQueueStopped)
+	assert.Equal(t, uint64(5), st.Dropped)
+	assert.ErrorIs(t, st.LastErr, delivery.ErrQueueStopped)
 
 	assert.False(t, q.Stats().Running)
 	start(t, q)
@@ -246,7 +248,7 @@ func TestQueue_Stop(t *testing.T) {
 	<-g.arrived
 	g.pass <- nil
 	require.NoError(t, q.Flush(context.Background()))
-	assert.Equal(t, int64(1), q.Stats().Sent)
+	assert.Equal(t, uint64(1), q.Stats().Delivered)
 }
 
 func TestQueue_RunTwice(t *testing.T) {

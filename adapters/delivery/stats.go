@@ -4,70 +4,63 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/sysmaint/sysmaint/notify"
 )
 
-// Stats counts what a sender or a [Queue] did since it was made. Read it
-// with their Stats method; a metrics collector turns it into counters.
-type Stats struct {
-	// Sent counts the events delivered.
-	Sent int64
-	// Failed counts the events given up on: for a sender, the Notify
-	// calls that returned an error (a caller that retries, such as
-	// notify.Relay, calls again, and a second failure counts again); for
-	// a Queue, the events its Notifier failed to deliver.
-	Failed int64
-	// Retried counts the attempts that failed and were tried again within
-	// one Notify call (senders only; a Queue does not retry).
-	Retried int64
-	// Dropped counts the events a Queue refused because it was full or
-	// stopped, or that were waiting or in flight when it stopped (a Queue
-	// only; a sender never drops).
-	Dropped int64
-	// LastError is the last failure of any kind (a failed attempt, a
-	// failed or dropped event, a mail recipient refused), nil before the
-	// first.
-	LastError error
-	// LastErrorAt is when LastError happened, on the sender's clock; zero
-	// before the first failure.
-	LastErrorAt time.Time
-}
-
-// Counters keeps the [Stats] of a sender. Its zero value is ready to use;
-// it is safe for concurrent use and must not be copied after first use.
-// Senders written by a host can use it for Stats of the same shape.
+// Counters keeps the [notify.DeliveryStats] of a sender or a [Queue], the
+// reading package prom's collector takes from every deliverer. Its zero
+// value is ready to use; it is safe for concurrent use and must not be
+// copied after first use. Senders written by a host can use it too.
+//
+// The counts follow notify.DeliveryStats: Delivered counts the events
+// handed over, Failed the attempts that failed, each of them either
+// Retried (another attempt followed) or the last one made for an event,
+// which is then Dropped (given up) with the events given up without an
+// attempt (a full Queue's).
 type Counters struct {
-	sent, failed, retried, dropped atomic.Int64
+	delivered, failed, retried, dropped, late atomic.Uint64
 
 	mu      sync.Mutex
 	lastErr error
 	lastAt  time.Time
 }
 
-// AddSent counts one event delivered.
-func (c *Counters) AddSent() { c.sent.Add(1) }
-
-// AddFailed counts one event given up on, because of err at at.
-func (c *Counters) AddFailed(err error, at time.Time) {
-	c.failed.Add(1)
-	c.note(err, at)
+// AddDelivered counts an event handed over, and whether it came late
+// (notify.Event.Late).
+func (c *Counters) AddDelivered(late bool) {
+	c.delivered.Add(1)
+	if late {
+		c.late.Add(1)
+	}
 }
 
-// AddRetried counts one attempt that failed with err at at and will be
-// tried again.
+// AddRetried counts an attempt that failed with err at at and is followed
+// by another.
 func (c *Counters) AddRetried(err error, at time.Time) {
+	c.failed.Add(1)
 	c.retried.Add(1)
 	c.note(err, at)
 }
 
-// AddDropped counts n events dropped, because of err at at.
-func (c *Counters) AddDropped(n int64, err error, at time.Time) {
+// AddGivenUp counts an attempt that failed with err at at, after which its
+// event is given up.
+func (c *Counters) AddGivenUp(err error, at time.Time) {
+	c.failed.Add(1)
+	c.dropped.Add(1)
+	c.note(err, at)
+}
+
+// AddDropped counts n events given up without an attempt, because of err
+// at at.
+func (c *Counters) AddDropped(n uint64, err error, at time.Time) {
 	c.dropped.Add(n)
 	c.note(err, at)
 }
 
-// AddError records err, at at, as the last error without counting an
-// event: a part of a delivery that failed while the event was delivered,
-// such as one recipient a mail server refused.
+// AddError records err, at at, as the last error without counting
+// anything: a part of a delivery that failed while the event was
+// delivered, such as one recipient a mail server refused.
 func (c *Counters) AddError(err error, at time.Time) { c.note(err, at) }
 
 func (c *Counters) note(err error, at time.Time) {
@@ -79,14 +72,14 @@ func (c *Counters) note(err error, at time.Time) {
 	c.mu.Unlock()
 }
 
-// Stats returns the counts so far.
-func (c *Counters) Stats() Stats {
+// Stats returns the counts so far and the last error.
+func (c *Counters) Stats() notify.DeliveryStats {
 	c.mu.Lock()
 	lastErr, lastAt := c.lastErr, c.lastAt
 	c.mu.Unlock()
-	return Stats{
-		Sent: c.sent.Load(), Failed: c.failed.Load(), Retried: c.retried.Load(), Dropped: c.dropped.Load(),
-		LastError: lastErr, LastErrorAt: lastAt,
+	return notify.DeliveryStats{
+		Delivered: c.delivered.Load(), Failed: c.failed.Load(), Retried: c.retried.Load(),
+		Dropped: c.dropped.Load(), Late: c.late.Load(), LastErr: lastErr, LastErrAt: lastAt,
 	}
 }
 

@@ -40,7 +40,7 @@
 // to the recipients not yet served: a timeout, a lost connection or a
 // 4xx reply leaves a recipient for the next attempt; a 5xx reply to a
 // recipient refuses it for good: it is logged, counted in
-// Stats.LastError and left out. Notify returns nil once every other
+// Stats().LastErr and left out. Notify returns nil once every other
 // recipient is served; an error wrapping [notify.ErrPermanent] when the
 // server refused every recipient, the sender or the credentials; and
 // another error when recipients are left to try later. The Sender

@@ -286,7 +286,7 @@ func (s *Sender) Notify(ctx context.Context, e notify.Event) error {
 	id := e.ID()
 	served := s.served(id)
 	var refused []error
-	err := s.policy.Do(ctx, id, func(ctx context.Context) error {
+	err := s.policy.Do(ctx, e, func(ctx context.Context) error {
 		return s.session(ctx, e, served, &refused)
 	})
 	s.remember(id, served, err == nil)
@@ -497,6 +497,9 @@ func oneLine(s string) string {
 	}, s)
 }
 
-// Stats returns what the Sender did so far: events sent and failed (per
-// Notify call), attempts retried, and the last failure.
-func (s *Sender) Stats() delivery.Stats { return s.counters.Stats() }
+// Stats returns what the Sender did so far, for metrics (it is a
+// prom.DeliverySource): events delivered (and of them late), attempts
+// failed, of them retried within a Notify, events given up (a Notify that
+// returned an error: its caller may try again), and the last failure,
+// also of a recipient refused while the others were served.
+func (s *Sender) Stats() notify.DeliveryStats { return s.counters.Stats() }

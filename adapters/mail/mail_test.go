@@ -151,7 +151,7 @@ func TestSender_Notify(t *testing.T) {
 	msgs = srv.messages()
 	require.Len(t, msgs, 4)
 	assert.Equal(t, de.header.Get("Message-ID"), parse(t, msgs[2].Data).header.Get("Message-ID"))
-	assert.Equal(t, int64(2), s.Stats().Sent)
+	assert.Equal(t, uint64(2), s.Stats().Delivered)
 }
 
 func TestSender_Security(t *testing.T) {
@@ -250,9 +250,10 @@ func TestSender_Recipients(t *testing.T) {
 		assert.Empty(t, waits, "a 550 is not tried again")
 		assert.Equal(t, []string{"a@example.com", "c@example.com"}, rcpts(srv.messages()))
 		st := s.Stats()
-		assert.Equal(t, int64(1), st.Sent)
-		require.Error(t, st.LastError)
-		assert.Contains(t, st.LastError.Error(), "b@example.com")
+		assert.Equal(t, uint64(1), st.Delivered)
+		assert.Zero(t, st.Failed)
+		require.Error(t, st.LastErr, "the refused recipient is the last error")
+		assert.Contains(t, st.LastErr.Error(), "b@example.com")
 		mu.Lock()
 		assert.Contains(t, log.String(), "recipient refused")
 		mu.Unlock()
@@ -265,7 +266,7 @@ func TestSender_Recipients(t *testing.T) {
 		err := notifyVia(t, d, s, e)
 		require.ErrorIs(t, err, notify.ErrPermanent)
 		assert.Contains(t, err.Error(), "c@example.com")
-		assert.Equal(t, int64(1), s.Stats().Failed)
+		assert.Equal(t, uint64(1), s.Stats().Dropped)
 	})
 	t.Run("one refused for now", func(t *testing.T) {
 		srv := newSMTPServer(t, serverConfig{tls: true})
@@ -283,7 +284,7 @@ func TestSender_Recipients(t *testing.T) {
 		require.NoError(t, err)
 		assert.Len(t, waits, 1)
 		assert.Equal(t, []string{"a@example.com", "c@example.com", "b@example.com"}, rcpts(srv.messages()))
-		assert.Equal(t, int64(1), s.Stats().Retried)
+		assert.Equal(t, uint64(1), s.Stats().Retried)
 	})
 	t.Run("refused for now until the caller retries", func(t *testing.T) {
 		srv := newSMTPServer(t, serverConfig{tls: true})
@@ -362,7 +363,7 @@ func TestSender_Faults(t *testing.T) {
 		require.Error(t, err)
 		assert.Contains(t, err.Error(), "connect")
 		assert.Len(t, waits, 2)
-		assert.Equal(t, int64(2), s.Stats().Retried)
+		assert.Equal(t, uint64(2), s.Stats().Retried)
 	})
 	t.Run("cancelled", func(t *testing.T) {
 		hung := make(chan struct{}, 10)

@@ -147,7 +147,7 @@ func (s *Sender) Notify(ctx context.Context, e notify.Event) error {
 	if err != nil { // cannot happen: every field marshals
 		return fmt.Errorf("webhook: event %s: encode: %w", id, err)
 	}
-	return s.policy.Post(ctx, s.client, s.endpoint, id, body, func(h http.Header) {
+	return s.policy.Post(ctx, s.client, s.endpoint, e, body, func(h http.Header) {
 		ts := s.policy.Clock.Now().Unix()
 		h.Set(HeaderID, id)
 		h.Set(HeaderTimestamp, strconv.FormatInt(ts, 10))
@@ -155,6 +155,8 @@ func (s *Sender) Notify(ctx context.Context, e notify.Event) error {
 	})
 }
 
-// Stats returns what the Sender did so far: events sent and failed (per
-// Notify call), attempts retried, and the last failure.
-func (s *Sender) Stats() delivery.Stats { return s.counters.Stats() }
+// Stats returns what the Sender did so far, for metrics (it is a
+// prom.DeliverySource): events delivered (and of them late), attempts
+// failed, of them retried within a Notify, events given up (a Notify that
+// returned an error: its caller may try again), and the last failure.
+func (s *Sender) Stats() notify.DeliveryStats { return s.counters.Stats() }

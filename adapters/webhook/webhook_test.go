@@ -84,9 +84,9 @@ func TestSender_Notify(t *testing.T) {
 	assert.True(t, p.Data.Window.Stop.Equal(e.Window.Stop))
 
 	st := s.Stats()
-	assert.Equal(t, int64(1), st.Sent)
-	assert.Zero(t, st.Failed+st.Retried+st.Dropped)
-	assert.NoError(t, st.LastError)
+	assert.Equal(t, uint64(1), st.Delivered)
+	assert.Zero(t, st.Failed+st.Retried+st.Dropped+st.Late)
+	assert.NoError(t, st.LastErr)
 }
 
 func TestPayload_JSON(t *testing.T) {
@@ -173,7 +173,7 @@ func TestSender_Faults(t *testing.T) {
 				assert.NoError(t, webhook.Verify(secrets, r.Header, r.Body, r.At, 0), "attempt %d signed anew", i+1)
 			}
 			st := s.Stats()
-			assert.Equal(t, int64(len(reqs)-1), st.Retried, "retried")
+			assert.Equal(t, uint64(len(reqs)-1), st.Retried, "retried")
 			assert.Len(t, waits, len(reqs)-1, "a wait before each attempt after the first")
 			if tt.waits != nil {
 				assert.Equal(t, tt.waits, append([]time.Duration{}, waits...))
@@ -185,8 +185,9 @@ func TestSender_Faults(t *testing.T) {
 			}
 			if !tt.wantErr {
 				require.NoError(t, err)
-				assert.Equal(t, int64(1), st.Sent)
-				assert.Zero(t, st.Failed)
+				assert.Equal(t, uint64(1), st.Delivered)
+				assert.Equal(t, st.Retried, st.Failed, "every failed attempt retried")
+				assert.Zero(t, st.Dropped)
 				return
 			}
 			require.Error(t, err)
@@ -197,10 +198,11 @@ func TestSender_Faults(t *testing.T) {
 			assert.Contains(t, err.Error(), "webhook: event "+e.ID())
 			assert.Equal(t, tt.cause == context.DeadlineExceeded, strings.Contains(err.Error(), "timed out after 5s"), err.Error())
 			assert.NotContains(t, err.Error(), recv.URL, "the error never shows the URL")
-			assert.Equal(t, int64(1), st.Failed)
-			assert.Zero(t, st.Sent)
-			assert.Equal(t, err, st.LastError)
-			assert.Equal(t, d.Mock.Now(), st.LastErrorAt)
+			assert.Equal(t, uint64(1), st.Dropped, "the event given up")
+			assert.Equal(t, uint64(len(reqs)), st.Failed, "every attempt failed")
+			assert.Zero(t, st.Delivered)
+			assert.Equal(t, err, st.LastErr)
+			assert.Equal(t, d.Mock.Now(), st.LastErrAt)
 		})
 	}
 }
@@ -215,8 +217,9 @@ func TestSender_Unreachable(t *testing.T) {
 	assert.NotErrorIs(t, err, notify.ErrPermanent)
 	assert.NotContains(t, err.Error(), url)
 	assert.Len(t, waits, 3)
-	assert.Equal(t, int64(3), s.Stats().Retried)
-	assert.Equal(t, int64(1), s.Stats().Failed)
+	assert.Equal(t, uint64(3), s.Stats().Retried)
+	assert.Equal(t, uint64(4), s.Stats().Failed)
+	assert.Equal(t, uint64(1), s.Stats().Dropped)
 }
 
 // A cancelled context ends a Notify at once, in an attempt or in a wait,
@@ -283,7 +286,13 @@ func TestSender_Events(t *testing.T) {
 		types = append(types, p.Type)
 	}
 	assert.Equal(t, []string{webhook.TypeReminder, webhook.TypeStarted}, types)
-	assert.Equal(t, int64(2), s.Stats().Sent)
+	assert.Equal(t, uint64(2), s.Stats().Delivered)
+
+	late := sendtest.Event(notify.EventReminder)
+	late.Late = true
+	require.NoError(t, s.Notify(context.Background(), late))
+	assert.Equal(t, uint64(3), s.Stats().Delivered)
+	assert.Equal(t, uint64(1), s.Stats().Late)
 }
 
 func TestNew_BadInput(t *testing.T) {

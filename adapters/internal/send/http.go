@@ -41,8 +41,8 @@ const maxSnippet = 200
 // (after the Retry-After the answer asks for, if any); any other answer
 // (3xx, 4xx) is a permanent failure. The errors never show target, which
 // may hold a secret (a chat's incoming-webhook URL does).
-func (p *Policy) Post(ctx context.Context, client *http.Client, target, event string, body []byte, header func(http.Header)) error {
-	return p.Do(ctx, event, func(ctx context.Context) error {
+func (p *Policy) Post(ctx context.Context, client *http.Client, target string, e notify.Event, body []byte, header func(http.Header)) error {
+	return p.Do(ctx, e, func(ctx context.Context) error {
 		req, err := http.NewRequestWithContext(ctx, http.MethodPost, target, bytes.NewReader(body))
 		if err != nil {
 			return notify.Permanent(fmt.Errorf("make request: %w", unwrapURL(err)))

@@ -123,9 +123,11 @@ func RetryAfter(err error, after time.Duration) error {
 // Between attempts it waits the backoff, or what the receiver asked for
 // (see RetryAfter) when that is no more than p.MaxRetryAfter; it gives up
 // rather than start a wait that ends after ctx's deadline. It counts the
-// outcome in p.Counters and returns nil or the last failure, prefixed with
-// p.Name and the event's ID, keeping its permanent mark.
-func (p *Policy) Do(ctx context.Context, event string, attempt func(ctx context.Context) error) error {
+// outcome in p.Counters (a failed attempt retried, or given up with its
+// event) and returns nil or the last failure, prefixed with p.Name and the
+// event's ID, keeping its permanent mark.
+func (p *Policy) Do(ctx context.Context, e notify.Event, attempt func(ctx context.Context) error) error {
+	event := e.ID()
 	var err error
 	n := 0
 	for {
@@ -135,7 +137,7 @@ func (p *Policy) Do(ctx context.Context, event string, attempt func(ctx context.
 		timedOut := actx.Err() != nil && ctx.Err() == nil
 		cancel()
 		if err == nil {
-			p.Counters.AddSent()
+			p.Counters.AddDelivered(e.Late)
 			return nil
 		}
 		if ctx.Err() != nil {
@@ -176,7 +178,7 @@ func (p *Policy) Do(ctx context.Context, event string, attempt func(ctx context.
 			break
 		}
 	}
-	p.Counters.AddFailed(err, p.Clock.Now())
+	p.Counters.AddGivenUp(err, p.Clock.Now())
 	return err
 }
 
