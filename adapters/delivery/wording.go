@@ -1,6 +1,8 @@
 package delivery
 
 import (
+	"time"
+
 	"github.com/sysmaint/sysmaint/maintenance"
 	"github.com/sysmaint/sysmaint/notify"
 )
@@ -154,6 +156,9 @@ func (w *Wording) active(win maintenance.Window, v notify.Viewer) string {
 		return win.NotifyMessage
 	}
 	win.Validity = maintenance.Valid // the event's window may be one that left the schedule
+	// An occurrence of a recurring window: its own Start and Stop, as one
+	// window of its own.
+	win.Recurrence, win.Occurrence = maintenance.Recurrence{}, time.Time{}
 	if !win.Start.Before(win.Stop) {
 		win.Stop = win.Start.Add(1)
 	}

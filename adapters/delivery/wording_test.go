@@ -2,6 +2,7 @@ package delivery_test
 
 import (
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -62,6 +63,20 @@ func TestWording_OwnMessage(t *testing.T) {
 	}
 	e.Window.NotifyMessage = ""
 	assert.Equal(t, notify.DefaultActiveNotification, w.Message(e, notify.Viewer{}).Text)
+}
+
+// An occurrence of a recurring window is worded with its own times.
+func TestWording_Occurrence(t *testing.T) {
+	weekly := sendtest.Window()
+	weekly.Recurrence = maintenance.Recurrence{Rule: "FREQ=WEEKLY;BYDAY=TU", Zone: "Europe/Berlin"}
+	occ, ok := maintenance.Compile([]maintenance.Window{weekly}, 0).At(weekly.Start.Add(7 * 24 * time.Hour)).Window()
+	require.True(t, ok)
+	require.False(t, occ.Occurrence.IsZero())
+	w := delivery.NewWording(nil)
+	for _, kind := range []notify.EventKind{notify.EventReminder, notify.EventWithdrawn} {
+		assert.Contains(t, w.Message(notify.Event{Kind: kind, Window: occ}, notify.Viewer{}).Text, "12/01/2026 20:00 UTC")
+	}
+	assert.Equal(t, notify.DefaultActiveNotification, w.Message(notify.Event{Kind: notify.EventStarted, Window: occ}, notify.Viewer{}).Text)
 }
 
 func TestWording_Settings(t *testing.T) {

@@ -46,7 +46,10 @@ func Type(k notify.EventKind) string { return "maintenance." + k.String() }
 //	  }
 //	}
 //
-// The names are stable; fields may be added, never renamed or removed.
+// A recurring window also carries "recurrence_rule" and
+// "recurrence_zone", and an event about one of its occurrences
+// "occurrence" (see [Window]). The names are stable; fields may be added,
+// never renamed or removed.
 // Instants are RFC 3339 in UTC, with milliseconds when they are not whole
 // seconds ("2026-11-24T20:00:00.250Z"). A receiver decodes a body into a
 // Payload with encoding/json.
@@ -97,6 +100,17 @@ type Window struct {
 	LeadSeconds int64 `json:"lead_seconds"`
 	// Version counts the stored changes of the window ("version").
 	Version int64 `json:"version"`
+	// RecurrenceRule and RecurrenceZone make the window repeat: an RFC
+	// 5545 RRULE value ("FREQ=WEEKLY;BYDAY=TU") run in an IANA zone
+	// ("recurrence_rule", "recurrence_zone"; left out for a window that
+	// does not repeat).
+	RecurrenceRule string `json:"recurrence_rule,omitempty"`
+	RecurrenceZone string `json:"recurrence_zone,omitempty"`
+	// Occurrence is set when the event is about one occurrence of a
+	// recurring window (a reminder, a start, an end): the occurrence's
+	// start as the rule gives it ("occurrence"; left out otherwise). Start
+	// and Stop are then the occurrence's.
+	Occurrence time.Time `json:"occurrence,omitzero"`
 }
 
 // NewPayload returns the payload of e.
@@ -112,6 +126,7 @@ func NewPayload(e notify.Event) Payload {
 				ID: w.ID, Start: w.Start, Stop: w.Stop, Comment: w.Comment,
 				NotifyMessage: w.NotifyMessage, LoginMessage: w.LoginMessage, ShowLoginMessage: w.ShowLoginMessage,
 				LeadSeconds: int64(w.Lead / time.Second), Version: w.Version,
+				RecurrenceRule: w.Recurrence.Rule, RecurrenceZone: w.Recurrence.Zone, Occurrence: w.Occurrence,
 			},
 		},
 	}
@@ -139,15 +154,22 @@ type windowJSON struct {
 	ShowLoginMessage bool   `json:"show_login_message"`
 	LeadSeconds      int64  `json:"lead_seconds"`
 	Version          int64  `json:"version"`
+	RecurrenceRule   string `json:"recurrence_rule,omitempty"`
+	RecurrenceZone   string `json:"recurrence_zone,omitempty"`
+	Occurrence       string `json:"occurrence,omitempty"`
 }
 
 // MarshalJSON writes w with its instants as the payload documents them.
 func (w Window) MarshalJSON() ([]byte, error) {
-	return json.Marshal(windowJSON{
+	j := windowJSON{
 		ID: w.ID, Start: formatInstant(w.Start), Stop: formatInstant(w.Stop), Comment: w.Comment,
 		NotifyMessage: w.NotifyMessage, LoginMessage: w.LoginMessage, ShowLoginMessage: w.ShowLoginMessage,
-		LeadSeconds: w.LeadSeconds, Version: w.Version,
-	})
+		LeadSeconds: w.LeadSeconds, Version: w.Version, RecurrenceRule: w.RecurrenceRule, RecurrenceZone: w.RecurrenceZone,
+	}
+	if !w.Occurrence.IsZero() {
+		j.Occurrence = formatInstant(w.Occurrence)
+	}
+	return json.Marshal(j)
 }
 
 // MarshalJSON writes p with its instants as documented.

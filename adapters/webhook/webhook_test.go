@@ -16,6 +16,7 @@ import (
 
 	"github.com/sysmaint/sysmaint/adapters/internal/sendtest"
 	"github.com/sysmaint/sysmaint/adapters/webhook"
+	"github.com/sysmaint/sysmaint/maintenance"
 	"github.com/sysmaint/sysmaint/notify"
 )
 
@@ -101,6 +102,21 @@ func TestPayload_JSON(t *testing.T) {
 	assert.Equal(t, `{"type":"maintenance.reminder","timestamp":"2026-11-24T18:30:00.123Z","data":{"event_id":"w1/reminder/2026-11-24T20:00:00.25Z","late":true,`+
 		`"window":{"id":1,"start":"2026-11-24T20:00:00.250Z","stop":"2026-11-24T22:00:00Z","comment":"database upgrade",`+
 		`"notify_message":"\"Back soon\" \u003cb\u003e","login_message":"","show_login_message":true,"lead_seconds":5400,"version":1}}}`, string(b))
+
+	// An occurrence of a recurring window, as Watch and Relay report it.
+	weekly := sendtest.Window()
+	weekly.Recurrence = maintenance.Recurrence{Rule: "FREQ=WEEKLY;BYDAY=TU", Zone: "Europe/Berlin"}
+	occ, ok := maintenance.Compile([]maintenance.Window{weekly}, 0).At(weekly.Start.Add(7 * 24 * time.Hour)).Window()
+	require.True(t, ok)
+	b, err = json.Marshal(webhook.NewPayload(notify.Event{Kind: notify.EventStarted, Window: occ, At: occ.Start}))
+	require.NoError(t, err)
+	assert.Equal(t, `{"type":"maintenance.started","timestamp":"2026-12-01T20:00:00Z","data":{"event_id":"w1/started/2026-12-01T20:00:00Z","late":false,`+
+		`"window":{"id":1,"start":"2026-12-01T20:00:00Z","stop":"2026-12-01T22:00:00Z","comment":"database upgrade",`+
+		`"notify_message":"","login_message":"","show_login_message":true,"lead_seconds":0,"version":1,`+
+		`"recurrence_rule":"FREQ=WEEKLY;BYDAY=TU","recurrence_zone":"Europe/Berlin","occurrence":"2026-12-01T20:00:00Z"}}}`, string(b))
+	var p webhook.Payload
+	require.NoError(t, json.Unmarshal(b, &p))
+	assert.True(t, p.Data.Window.Occurrence.Equal(occ.Start))
 
 	for k, want := range map[notify.EventKind]string{
 		notify.EventScheduled: webhook.TypeScheduled, notify.EventChanged: webhook.TypeChanged,
