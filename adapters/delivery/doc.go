@@ -1,7 +1,8 @@
 // Package delivery holds what the senders (adapters/webhook,
 // adapters/chat, adapters/mail) share: their [Counters], a bounded [Queue]
-// that runs a sender beside its caller, and the [Wording] that puts an
-// event into words for people.
+// that runs a sender beside its caller, a [Fanout] that hands events to
+// several senders, and the [Wording] that puts an event into words for
+// people.
 //
 // # Running a sender
 //
@@ -16,6 +17,14 @@
 //     the sender in a [Queue] and run the Queue's Run beside Watch. Watch
 //     then never waits for a slow receiver, and a failing one never stops
 //     it; what the queue cannot hold is dropped, counted and logged.
+//
+// # Several senders
+//
+// Under one Relay, hand the events to several senders through a [Fanout],
+// not notify.Notifiers: when one sender fails, Relay retries the event,
+// and the Fanout hands it only to the senders that have not taken it
+// (notify.Notifiers would post the chat again because the webhook's
+// receiver was down).
 //
 // # Retries
 //

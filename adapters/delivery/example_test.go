@@ -60,3 +60,31 @@ func ExampleQueue() {
 	// delivered w7/started/2026-11-24T20:00:00Z
 	// delivered 1 failed 0 dropped 0
 }
+
+// Under one Relay, a Fanout hands each event to a webhook and a chat; a
+// retry reaches only the one that failed.
+func ExampleFanout() {
+	var webhookDown = true
+	webhook := notify.NotifierFunc(func(_ context.Context, e notify.Event) error {
+		if webhookDown {
+			return fmt.Errorf("webhook: answered 503")
+		}
+		fmt.Println("webhook took", e.ID())
+		return nil
+	})
+	chat := notify.NotifierFunc(func(_ context.Context, e notify.Event) error {
+		fmt.Println("chat took", e.ID())
+		return nil
+	})
+	f := delivery.NewFanout(webhook, chat) // pass f to notify.Relay
+
+	e := notify.Event{Kind: notify.EventStarted, Window: maintenance.Window{ID: 3, Start: time.Date(2026, 11, 24, 20, 0, 0, 0, time.UTC)}}
+	fmt.Println("first:", f.Notify(context.Background(), e))
+	webhookDown = false
+	fmt.Println("retry:", f.Notify(context.Background(), e))
+	// Output:
+	// chat took w3/started/2026-11-24T20:00:00Z
+	// first: webhook: answered 503
+	// webhook took w3/started/2026-11-24T20:00:00Z
+	// retry: <nil>
+}

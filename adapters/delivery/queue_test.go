@@ -253,7 +253,7 @@ func TestQueue_Stop(t *testing.T) {
 
 func TestQueue_RunTwice(t *testing.T) {
 	g := newGate()
-	q, err := delivery.NewQueue(g, nil)
+	q, err := delivery.NewQueue(g, &delivery.QueueOptions{Logger: slog.New(slog.DiscardHandler)})
 	require.NoError(t, err)
 	stop := start(t, q)
 	require.NoError(t, q.Notify(context.Background(), events(1)[0]))
