@@ -69,7 +69,8 @@ type RelayOptions struct {
 	// DefaultRetryMax (5 minutes).
 	RetryMin, RetryMax time.Duration
 	// MaxAttempts is how many deliveries of an event may fail before it is
-	// dropped. Default: DefaultMaxAttempts (10).
+	// dropped; a failure marked permanent ([Permanent], [ErrPermanent])
+	// drops it at once. Default: DefaultMaxAttempts (10).
 	MaxAttempts int
 	// LateAfter is how long after its At an event may be delivered before
 	// it is marked Late. Default: DefaultLateAfter (1 minute).
@@ -433,9 +434,14 @@ func (r *relay) deliver(ctx context.Context, p Pending) {
 	}
 	reason := cut(err.Error(), MaxReasonLen)
 	attempts := p.Attempts + 1
-	r.o.Stats.noteFailed(err, r.clk.Now(), attempts >= r.o.MaxAttempts)
-	if attempts >= r.o.MaxAttempts {
-		r.log.Error("notify: relay: dropping event after failed deliveries", "event", id, "attempts", attempts, "err", err)
+	permanent := errors.Is(err, ErrPermanent)
+	r.o.Stats.noteFailed(err, r.clk.Now(), permanent || attempts >= r.o.MaxAttempts)
+	if permanent || attempts >= r.o.MaxAttempts {
+		msg := "notify: relay: dropping event after failed deliveries"
+		if permanent {
+			msg = "notify: relay: dropping event the receiver refused for good"
+		}
+		r.log.Error(msg, "event", id, "attempts", attempts, "err", err)
 		if err := r.box.Drop(ctx, id, r.o.Owner, r.clk.Now(), reason); err != nil {
 			r.log.Error("notify: relay: drop event", "event", id, "err", err)
 		}
