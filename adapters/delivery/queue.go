@@ -11,6 +11,7 @@ import (
 
 	"github.com/benbjohnson/clock"
 
+	"github.com/sysmaint/sysmaint/adapters/internal/clockctx"
 	"github.com/sysmaint/sysmaint/notify"
 )
 
@@ -207,7 +208,7 @@ func (q *Queue) Run(ctx context.Context) error {
 // deliver hands e to the Notifier and counts the outcome.
 func (q *Queue) deliver(ctx context.Context, e notify.Event) {
 	defer q.settle(1)
-	dctx, cancel := q.o.Clock.WithTimeout(ctx, q.o.Timeout)
+	dctx, cancel := clockctx.WithTimeout(q.o.Clock, ctx, q.o.Timeout)
 	err := q.n.Notify(dctx, e)
 	cancel()
 	switch {

@@ -16,6 +16,7 @@ import (
 	"github.com/benbjohnson/clock"
 
 	"github.com/sysmaint/sysmaint/adapters/delivery"
+	"github.com/sysmaint/sysmaint/adapters/internal/clockctx"
 	"github.com/sysmaint/sysmaint/notify"
 )
 
@@ -132,7 +133,7 @@ func (p *Policy) Do(ctx context.Context, e notify.Event, attempt func(ctx contex
 	n := 0
 	for {
 		n++
-		actx, cancel := p.Clock.WithTimeout(ctx, p.Timeout)
+		actx, cancel := clockctx.WithTimeout(p.Clock, ctx, p.Timeout)
 		err = attempt(doneOnly{actx})
 		timedOut := actx.Err() != nil && ctx.Err() == nil
 		cancel()
