@@ -26,7 +26,11 @@
 //
 // Which window is active or coming, and when, is the [maintenance.Status]'s
 // business: the texts never read a clock. A Banner with nothing to show
-// allocates nothing, so it can run on every request.
+// allocates nothing, so it can run on every request; one with a notice
+// renders its text once and keeps it in a bounded cache, by what the text
+// depends on (kind, language, the window's start and stop, the viewer's
+// zone), so a notice costs a lookup, without allocation, from its second
+// showing on, and a changed window's texts show at once (see [Texts]).
 //
 // # Time zones
 //
@@ -141,6 +145,6 @@
 //
 // # Concurrency
 //
-// [Texts] is immutable and safe for concurrent use, provided its
-// Translator is.
+// [Texts] is safe for concurrent use, provided its Translator is: its
+// settings never change, and its cache of texts takes no lock.
 package notify

@@ -13,3 +13,13 @@ func SetWaitHook(f func(until time.Time)) (restore func()) {
 
 // DiffWindows exposes diffWindows to the fuzz test.
 var DiffWindows = diffWindows
+
+// CacheLen returns the number of texts t keeps by language as given and
+// by matched language, and the most each cache keeps.
+func CacheLen(t *Texts) (byLang, byMatch, limit int) {
+	byLang = t.byLang.len()
+	if t.byMatch != nil {
+		byMatch = t.byMatch.len()
+	}
+	return byLang, byMatch, cacheSlots
+}

@@ -77,12 +77,24 @@ type Settings struct {
 }
 
 // Texts produces the user-facing texts for a [maintenance.Status] and a
-// [Viewer]. Build one with [New]; it is immutable and safe for concurrent
-// use. The texts are plain text, never HTML: escaping is the renderer's
-// job (html/template does it).
+// [Viewer]. Build one with [New]; it is safe for concurrent use. The texts
+// are plain text, never HTML: escaping is the renderer's job
+// (html/template does it).
+//
+// The banner's texts are rendered once and kept in a bounded cache (a few
+// hundred texts) by everything they depend on: the kind, the language and,
+// for the upcoming text, the window's start and stop and the viewer's time
+// zone (by its *time.Location: reuse one per zone, as [NewViewer] does).
+// So [Texts.Banner] costs a lookup and allocates nothing once a text has
+// been shown, and a changed window shows its new texts at once. Languages
+// are kept by the language the Translator matches them to when it is a
+// [LanguageMatcher] (the built-in catalog is), so that languages it does
+// not know cost no rendering of their own.
 type Texts struct {
 	active, login, refused, upcoming string
 	tr                               Translator
+	match                            LanguageMatcher // tr, when it is one
+	byLang, byMatch                  *textCache
 }
 
 // New returns the Texts for s; a nil s means every default.
@@ -101,6 +113,11 @@ func New(s *Settings) *Texts {
 	if t.tr == nil {
 		t.tr = builtin
 	}
+	t.match, _ = t.tr.(LanguageMatcher)
+	t.byLang = newTextCache()
+	if t.match != nil {
+		t.byMatch = newTextCache()
+	}
 	return t
 }
 
@@ -118,7 +135,10 @@ type Viewer struct {
 	// Agents and customers see the same texts, as in Znuny; the kind is
 	// there for callers that tell them apart.
 	Kind session.Kind
-	// Location is the viewer's time zone. nil means UTC.
+	// Location is the viewer's time zone. nil means UTC. Give viewers of
+	// one zone the same *time.Location (load it once, as [NewViewer]
+	// does): [Texts] caches the upcoming text by it, and time.LoadLocation
+	// returns a new one on every call.
 	Location *time.Location
 	// Language is the viewer's language as a BCP 47 tag ("de", "de-DE") or
 	// a POSIX-style name ("de_AT"). "" means "en".
@@ -132,14 +152,20 @@ var ErrUnknownZone = errors.New("notify: unknown time zone")
 // NewViewer returns the Viewer of the given kind in the IANA time zone
 // named zone ("Europe/Berlin"; "" and "UTC" mean UTC) reading language
 // lang. An unknown zone gives an error wrapping [ErrUnknownZone] that names
-// it, such as `notify: unknown time zone "Mars/Base"`.
+// it, such as `notify: unknown time zone "Mars/Base"`. Zones are loaded
+// once and kept ([maintenance.LoadZone]): viewers of one zone share its
+// *time.Location, which is what [Texts] caches the upcoming text by.
 func NewViewer(kind session.Kind, zone, lang string) (Viewer, error) {
 	v := Viewer{Kind: kind, Language: lang}
-	if zone == "" {
+	switch zone {
+	case "":
+		return v, nil
+	case "Local":
+		v.Location = time.Local
 		return v, nil
 	}
-	loc, err := time.LoadLocation(zone)
-	if err != nil {
+	loc, ok := maintenance.LoadZone(zone)
+	if !ok {
 		return Viewer{}, fmt.Errorf("%w %q", ErrUnknownZone, zone)
 	}
 	v.Location = loc
@@ -204,33 +230,52 @@ type Notice struct {
 // window, the window is the occurrence at hand, as the Status reports it:
 // the texts show that occurrence's start and stop, and Notice.Window is
 // that occurrence (see [maintenance.Window.Occurrence]).
+//
+// Its texts come from t's cache once shown (see [Texts]): a notice to
+// show then costs a lookup and allocates nothing either.
 func (t *Texts) Banner(st maintenance.Status, v Viewer) Notice {
+	if !st.Active() && !st.HasUpcoming() {
+		return Notice{} // inlined into the caller: the usual request
+	}
+	return t.banner(st, v)
+}
+
+// banner is Banner when a window is active or upcoming.
+func (t *Texts) banner(st maintenance.Status, v Viewer) (n Notice) {
+	// The window goes straight into the result: a Window is some 300
+	// bytes, and each copy of it counts on this path.
+	var ok bool
 	if !st.Active() {
-		if !st.HasUpcoming() {
+		if n.Window, ok = st.Upcoming(); !ok {
 			return Notice{}
 		}
-		if w, ok := st.Upcoming(); ok {
-			return Notice{Kind: NoticeUpcoming, Text: t.Upcoming(w, v), Window: w}
-		}
+		n.Kind = NoticeUpcoming
+		n.Text = t.cached(NoticeUpcoming, &windowBounds{n.Window.Start, n.Window.Stop}, v)
+		return n
+	}
+	if n.Window, ok = st.Window(); !ok {
 		return Notice{}
 	}
-	if w, ok := st.Window(); ok {
-		text := w.NotifyMessage
-		if text == "" {
-			text = t.tr.Translate(v.language(), t.active)
-		}
-		return Notice{Kind: NoticeActive, Text: text, Window: w}
+	n.Kind, n.Text = NoticeActive, n.Window.NotifyMessage
+	if n.Text == "" {
+		n.Text = t.cached(NoticeActive, nil, v)
 	}
-	return Notice{}
+	return n
 }
 
 // Upcoming returns the translated Upcoming text for w with its start and
 // stop in v's time zone and language, whatever the status: to the minute,
 // or to the second when either bound is not on a whole minute, with the
-// zone (see [DefaultDateLayout]). [Texts.Banner] uses it.
+// zone (see [DefaultDateLayout]). It renders the text afresh on every
+// call; [Texts.Banner] keeps what it renders.
 func (t *Texts) Upcoming(w maintenance.Window, v Viewer) string {
-	lang, loc := v.language(), v.location()
-	start, stop := bounds(w, loc)
+	return t.upcomingText(w.Start, w.Stop, v.language(), v.location())
+}
+
+// upcomingText renders the Upcoming text for a window from start to stop,
+// in the language lang and the zone loc.
+func (t *Texts) upcomingText(start, stop time.Time, lang string, loc *time.Location) string {
+	start, stop = bounds(start, stop, loc)
 	layout := DefaultDateLayout
 	if start.Second() != 0 || stop.Second() != 0 {
 		layout = DefaultDateLayoutSeconds
@@ -239,13 +284,13 @@ func (t *Texts) Upcoming(w maintenance.Window, v Viewer) string {
 	return fill(t.tr.Translate(lang, t.upcoming), start.Format(layout), stop.Format(layout))
 }
 
-// bounds returns w's start and stop as shown: rounded outward to whole
-// seconds (the start down, the stop up), in loc, with a zone whose name is
-// fit to show (see zoned).
-func bounds(w maintenance.Window, loc *time.Location) (start, stop time.Time) {
-	start = w.Start.Truncate(time.Second)
-	stop = w.Stop.Truncate(time.Second)
-	if stop.Before(w.Stop) {
+// bounds returns a window's start and stop as shown: rounded outward to
+// whole seconds (the start down, the stop up), in loc, with a zone whose
+// name is fit to show (see zoned).
+func bounds(wStart, wStop time.Time, loc *time.Location) (start, stop time.Time) {
+	start = wStart.Truncate(time.Second)
+	stop = wStop.Truncate(time.Second)
+	if stop.Before(wStop) {
 		stop = stop.Add(time.Second)
 	}
 	return zoned(start.In(loc)), zoned(stop.In(loc))

@@ -588,6 +588,9 @@ func TestTexts_Concurrent(t *testing.T) {
 	wg.Wait()
 }
 
+// BenchmarkBanner measures Banner at a status with nothing to show, an
+// active window and an upcoming one, in German in Berlin: from the second
+// call on, the texts come from the cache.
 func BenchmarkBanner(b *testing.B) {
 	ws := []maintenance.Window{
 		window(now.Add(-time.Hour), now.Add(time.Hour)),      // active at now
@@ -621,6 +624,15 @@ func BenchmarkBanner(b *testing.B) {
 		b.ReportAllocs()
 		for b.Loop() {
 			_ = texts.Banner(sched.At(at), berlin)
+		}
+	})
+	// Rendering the upcoming text, what Banner does once per language,
+	// zone and window and then keeps.
+	b.Run("upcoming_render", func(b *testing.B) {
+		w, _ := sched.At(now.Add(100 * time.Minute)).Upcoming()
+		b.ReportAllocs()
+		for b.Loop() {
+			_ = texts.Upcoming(w, berlin)
 		}
 	})
 }

@@ -69,7 +69,8 @@ type RelayOptions struct {
 	// DefaultRetryMax (5 minutes).
 	RetryMin, RetryMax time.Duration
 	// MaxAttempts is how many deliveries of an event may fail before it is
-	// dropped. Default: DefaultMaxAttempts (10).
+	// dropped; a failure marked permanent ([Permanent], [ErrPermanent])
+	// drops it at once. Default: DefaultMaxAttempts (10).
 	MaxAttempts int
 	// LateAfter is how long after its At an event may be delivered before
 	// it is marked Late. Default: DefaultLateAfter (1 minute).
@@ -418,7 +419,7 @@ func (r *relay) deliver(ctx context.Context, p Pending) {
 	e := p.Event
 	id := e.ID()
 	e.Late = r.clk.Since(e.At) > r.o.LateAfter
-	dctx, cancel := r.clk.WithTimeout(ctx, r.o.Timeout)
+	dctx, cancel := withTimeout(r.clk, ctx, r.o.Timeout)
 	err := r.n.Notify(dctx, e)
 	cancel()
 	if err == nil {
@@ -433,9 +434,14 @@ func (r *relay) deliver(ctx context.Context, p Pending) {
 	}
 	reason := cut(err.Error(), MaxReasonLen)
 	attempts := p.Attempts + 1
-	r.o.Stats.noteFailed(err, r.clk.Now(), attempts >= r.o.MaxAttempts)
-	if attempts >= r.o.MaxAttempts {
-		r.log.Error("notify: relay: dropping event after failed deliveries", "event", id, "attempts", attempts, "err", err)
+	permanent := errors.Is(err, ErrPermanent)
+	r.o.Stats.noteFailed(err, r.clk.Now(), permanent || attempts >= r.o.MaxAttempts)
+	if permanent || attempts >= r.o.MaxAttempts {
+		msg := "notify: relay: dropping event after failed deliveries"
+		if permanent {
+			msg = "notify: relay: dropping event the receiver refused for good"
+		}
+		r.log.Error(msg, "event", id, "attempts", attempts, "err", err)
 		if err := r.box.Drop(ctx, id, r.o.Owner, r.clk.Now(), reason); err != nil {
 			r.log.Error("notify: relay: drop event", "event", id, "err", err)
 		}
@@ -454,7 +460,7 @@ func (r *relay) deliver(ctx context.Context, p Pending) {
 // leave a delivered event to be delivered again.
 func (r *relay) ack(ctx context.Context, id string) {
 	for n := 1; ; n++ {
-		actx, cancel := r.clk.WithTimeout(context.WithoutCancel(ctx), r.o.Timeout)
+		actx, cancel := withTimeout(r.clk, context.WithoutCancel(ctx), r.o.Timeout)
 		err := r.box.Ack(actx, id, r.o.Owner, r.clk.Now())
 		cancel()
 		switch {
@@ -495,4 +501,30 @@ func cut(s string, n int) string {
 		n--
 	}
 	return s[:n]
+}
+
+// withTimeout is clk.WithTimeout(parent, d) with an Err that reads the
+// error only once Done is closed. The contexts of
+// github.com/benbjohnson/clock's mock read their error without the lock
+// that guards its write, a data race when the mock's time passes the
+// deadline while another goroutine asks Err; the close of Done follows the
+// write, so this read cannot race it. (adapters/internal/clockctx holds
+// the same for the adapters: a domain package imports no adapter.)
+func withTimeout(clk clock.Clock, parent context.Context, d time.Duration) (context.Context, context.CancelFunc) {
+	ctx, cancel := clk.WithTimeout(parent, d)
+	return doneFirst{ctx}, cancel
+}
+
+// doneFirst is a context whose Err reads nothing before Done is closed.
+type doneFirst struct{ context.Context }
+
+// Err returns nil while Done is open, the context's error once it is
+// closed.
+func (c doneFirst) Err() error {
+	select {
+	case <-c.Done():
+		return c.Context.Err()
+	default:
+		return nil
+	}
 }

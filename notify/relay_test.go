@@ -713,3 +713,34 @@ func TestRelay_LongWindowStartedOnceAfterRetention(t *testing.T) {
 	}
 	assert.Equal(t, once(notify.Event{Kind: notify.EventStarted, Window: w}.ID()), recv.counts())
 }
+
+// A failure the notifier marks permanent (a receiver that answered 410,
+// say) drops the event at its first attempt: no retry can mend it.
+func TestRelay_PermanentFailureDroppedAtOnce(t *testing.T) {
+	mock := newMock(now)
+	store, box := memstore.NewWindowStore(), memstore.NewOutbox()
+	w := add(t, maintenance.New(store, &maintenance.Options{Clock: mock}), window(now, now.Add(time.Hour)))
+	recv := newReceiver(mock)
+	recv.fail = notify.Permanent(errors.New("410 Gone"))
+	sb := spy(box, mock)
+	stats := &notify.RelayStats{}
+	opts := &notify.RelayOptions{Owner: "a", RetryMin: time.Second, RetryMax: 4 * time.Second, MaxAttempts: 5, Poll: time.Second, Stats: stats}
+	startRelay(t, maintenance.New(store, &maintenance.Options{Clock: mock}), sb, recv, opts)
+
+	startedID := ids(notify.Event{Kind: notify.EventStarted, Window: w})[0]
+	stepUntil(t, mock, 500*time.Millisecond, func() bool {
+		dropped := false
+		sb.with(func(s *spyOutbox) { dropped = slices.Contains(s.drops, startedID) })
+		return dropped
+	}, "the event dropped")
+	sb.with(func(s *spyOutbox) { assert.Empty(t, s.retries, "a permanent failure was retried") })
+	stepUntil(t, mock, time.Second, func() bool {
+		n := 0
+		sb.with(func(s *spyOutbox) { n = s.claims })
+		return n >= 5
+	}, "the delivery loop polls on")
+	assert.Equal(t, 1, recv.calls(), "delivered again after a permanent failure")
+	st := stats.Stats()
+	assert.Equal(t, uint64(1), st.Dropped)
+	assert.Equal(t, uint64(0), st.Retried)
+}

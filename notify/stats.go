@@ -16,7 +16,8 @@ type DeliveryStats struct {
 	Failed uint64
 	// Retried is the failed attempts that were followed by another try.
 	Retried uint64
-	// Dropped is the events given up after too many failed attempts.
+	// Dropped is the events given up: after too many failed attempts, or
+	// at a failure marked permanent.
 	Dropped uint64
 	// Late is the delivered events that were marked [Event.Late].
 	Late uint64

@@ -11,7 +11,9 @@ import (
 // when it has no translation. Besides the texts of [Settings], it is asked
 // for [DefaultDateLayout] and [DefaultDateLayoutSeconds], and may answer
 // with time layouts of its own ("MST" in a layout is where the zone goes).
-// A Translator must be safe for concurrent use.
+// A Translator must be safe for concurrent use, and give the same answer
+// to the same question while a [Texts] uses it: Texts keeps the texts it
+// rendered (build a new Texts to take in changed translations).
 type Translator interface {
 	Translate(lang, text string) string
 }
@@ -45,10 +47,23 @@ type Catalog map[string]map[string]string
 
 // Translate implements [Translator].
 func (c Catalog) Translate(lang, text string) string {
-	if tr := c.lookup(lang)[text]; tr != "" {
-		return tr
+	if _, m := c.lookup(lang, false); m != nil {
+		if tr := m[text]; tr != "" {
+			return tr
+		}
 	}
 	return text
+}
+
+// MatchLanguage implements [LanguageMatcher]: it returns the language of
+// the catalog whose entries Translate uses for lang, found as described
+// above ("de" for "de_AT.UTF-8", "pt-br" for "pt-BR"), or "" when there is
+// none, so that the texts stay English. It allocates nothing, but for a
+// tag that is not written in lower case with "-" ("DE_de" matching "de"
+// when the catalog has no "de-de").
+func (c Catalog) MatchLanguage(lang string) string {
+	key, _ := c.lookup(lang, true)
+	return key
 }
 
 // maxListEntries bounds the entries of an Accept-Language list a lookup
@@ -56,15 +71,20 @@ func (c Catalog) Translate(lang, text string) string {
 const maxListEntries = 16
 
 // lookup returns the entries for lang (see Catalog for the order it tries
-// them in), or nil when there are none.
-func (c Catalog) lookup(lang string) map[string]string {
+// them in) and, when withKey is set, the language they are under; "" and
+// nil when there are none. English without entries of its own is "" and
+// an empty map.
+func (c Catalog) lookup(lang string, withKey bool) (string, map[string]string) {
 	if m, ok := c[lang]; ok {
-		return m
+		return lang, m
 	}
 	if strings.IndexByte(lang, ',') < 0 && strings.IndexByte(lang, ';') < 0 {
-		return c.lookupTag(lang)
+		return c.lookupTag(lang, withKey)
 	}
-	var best map[string]string
+	var (
+		best    map[string]string
+		bestKey string
+	)
 	bestQ := 0
 	for n := 0; lang != "" && n < maxListEntries; n++ {
 		var entry string
@@ -75,11 +95,11 @@ func (c Catalog) lookup(lang string) map[string]string {
 		if q <= bestQ || tag == "" || tag == "*" {
 			continue
 		}
-		if m := c.lookupTag(tag); m != nil {
-			best, bestQ = m, q
+		if key, m := c.lookupTag(tag, withKey); m != nil {
+			best, bestKey, bestQ = m, key, q
 		}
 	}
-	return best
+	return bestKey, best
 }
 
 // quality returns the weight of an Accept-Language entry's parameters
@@ -113,8 +133,10 @@ func quality(params string) int {
 // lookupTag returns the entries for one tag: its normalized form (lower
 // case, "_" as "-", without a POSIX ".codeset" or "@modifier"), then that
 // form with subtags cut from the end, a singleton ("x", "u") going with the
-// subtag after it. Only the first 64 bytes of a tag are read.
-func (c Catalog) lookupTag(tag string) map[string]string {
+// subtag after it. Only the first 64 bytes of a tag are read. With
+// withKey, it returns the language the entries are under too: a part of
+// tag when tag spells it so, which spares an allocation.
+func (c Catalog) lookupTag(tag string, withKey bool) (string, map[string]string) {
 	var buf [64]byte
 	b := buf[:0]
 	for i := 0; i < len(tag) && len(b) < len(buf); i++ {
@@ -138,7 +160,13 @@ func (c Catalog) lookupTag(tag string) map[string]string {
 	}
 	for len(b) > 0 {
 		if m, ok := c[string(b)]; ok {
-			return m
+			switch {
+			case !withKey:
+				return "", m
+			case len(tag) >= len(b) && tag[:len(b)] == string(b):
+				return tag[:len(b)], m
+			}
+			return string(b), m
 		}
 		i := bytes.LastIndexByte(b, '-')
 		if i < 0 {
@@ -150,9 +178,9 @@ func (c Catalog) lookupTag(tag string) map[string]string {
 		}
 	}
 	if string(b) == "en" {
-		return english
+		return "", english
 	}
-	return nil
+	return "", nil
 }
 
 // english is what a lookup finds for English when the catalog holds no

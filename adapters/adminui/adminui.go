@@ -240,6 +240,7 @@ func New(m *maintenance.Manager, opts *Options) http.Handler {
 	mux.HandleFunc("POST "+p+"/{id}", h.editPost)
 	mux.HandleFunc("GET "+p+"/{id}/delete", h.deleteForm)
 	mux.HandleFunc("POST "+p+"/{id}/delete", h.deletePost)
+	mux.HandleFunc("POST "+p+"/{id}/skip", h.skipPost)
 	mux.HandleFunc("POST "+p+"/{id}/sessions/kill", h.killPost)
 	mux.HandleFunc("POST "+p+"/{id}/sessions/killall", h.killAllPost)
 	mux.HandleFunc(p+"/", func(w http.ResponseWriter, r *http.Request) {

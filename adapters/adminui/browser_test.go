@@ -380,12 +380,14 @@ func TestBrowser_NoJavaScript(t *testing.T) {
 }
 
 // TestBrowser_Keyboard: the form is used with the keyboard alone: Tab
-// moves through the fields in order, and Enter in a text field saves.
+// moves through the fields in order (the repeat choices are one stop, and
+// the script hides the options of those not chosen), and Enter in a text
+// field saves.
 func TestBrowser_Keyboard(t *testing.T) {
 	h, tab := browse(t, "alice")
 	tab.Open(prefix + "/new")
 	tab.Do(chromedp.Focus(chromedp.ID("StopDateMinute")))
-	for _, next := range []string{"Comment", "LoginMessage", "ShowLoginMessage", "NotifyMessage", "ValidID", "SubmitAndContinue"} {
+	for _, next := range []string{"Repeat-none", "Comment", "LoginMessage", "ShowLoginMessage", "NotifyMessage", "ValidID", "SubmitAndContinue"} {
 		tab.Press("\t", false)
 		assert.Equal(t, next, tab.Focused())
 	}
@@ -396,4 +398,59 @@ func TestBrowser_Keyboard(t *testing.T) {
 	require.Len(t, ws, 1)
 	assert.Equal(t, "Typed on the keyboard", ws[0].Comment)
 	assert.Equal(t, windowPath(ws[0].ID), tab.Path(), "Enter presses the first button, Save")
+}
+
+// TestBrowser_RecurringPreview: a weekly window is made through the form:
+// "weekly on Sunday", previewed (the next five occurrences in the admin's
+// zone, across the spring change, nothing saved), then saved; the
+// overview shows how it repeats and its next occurrence.
+func TestBrowser_RecurringPreview(t *testing.T) {
+	h, tab := browse(t, "berta")
+	berlin := mustZone(t, "Europe/Berlin")
+	h.clock.Set(time.Date(2027, 3, 10, 12, 0, 0, 0, berlin))
+
+	tab.Open(prefix + "/new")
+	tab.SetValue("Comment", "Weekly patching")
+	start := time.Date(2027, 3, 12, 2, 0, 0, 0, time.UTC) // a Friday, wall clock in Berlin
+	tab.SetDate("StartDate", start)
+	tab.SetDate("StopDate", start.Add(2*time.Hour))
+	tab.SetChecked("Repeat-weekly", true)
+	tab.SetChecked("RepeatDays-WE", false) // preset from the day the form opened with
+	tab.SetChecked("RepeatDays-SU", true)
+	assert.Contains(t, tab.Text("#RepeatHint"), "Europe/Berlin")
+	tab.ClickAndLoad("#PreviewOccurrences")
+
+	require.True(t, tab.Exists("#Occurrences"), "the preview is shown:\n%s", tab.BodyText())
+	assert.Equal(t, []string{
+		"Sunday, 2027-03-14 02:00 CET to 04:00 CET",
+		"Sunday, 2027-03-21 02:00 CET to 04:00 CET",
+		"Sunday, 2027-03-28 03:00 CEST to 05:00 CEST",
+		"Sunday, 2027-04-04 02:00 CEST to 04:00 CEST",
+		"Sunday, 2027-04-11 02:00 CEST to 04:00 CEST",
+	}, tab.Texts("#Occurrences .Occurrence"), "five occurrences in the admin's zone; 02:00 on the day the clocks skip it is 03:00")
+	assert.Contains(t, tab.Location(), "#Occurrences", "the page opens at the preview")
+	assert.Empty(t, h.windows(), "a preview writes nothing")
+	assert.True(t, tab.Usable("Repeat-weekly"))
+	assert.Equal(t, "Weekly patching", tab.Value("Comment"), "the input is kept")
+	tab.Screenshot("admin-repeat-preview")
+
+	tab.ClickAndLoad("#Submit")
+	require.Equal(t, prefix+"/", tab.Path(), "%s", tab.BodyText())
+	ws := h.windows()
+	require.Len(t, ws, 1)
+	assert.Equal(t, maintenance.Recurrence{Rule: "FREQ=WEEKLY;BYDAY=SU", Zone: "Europe/Berlin"}, ws[0].Recurrence)
+	assert.Equal(t, time.Date(2027, 3, 14, 2, 0, 0, 0, berlin), ws[0].Start.In(berlin), "the start is the first Sunday")
+	assert.Equal(t, "Weekly on Sun", tab.Text("#SystemMaintenances .Repeats"))
+	assert.Equal(t, "Next: Sunday, 2027-03-14 02:00 CET to 04:00 CET", tab.Text("#SystemMaintenances .NextOccurrence"))
+
+	// The edit screen lists the next occurrences; skipping one takes it
+	// out.
+	tab.Open(windowPath(ws[0].ID))
+	assert.True(t, tab.Exists("#Repeat-weekly:checked"))
+	require.Equal(t, 5, tab.Count("#Occurrences .SkipOccurrence"))
+	tab.ClickAndLoad("#Occurrences li:nth-child(2) .SkipOccurrence")
+	assert.Contains(t, tab.Messages("Notice"), "The occurrence was skipped.")
+	assert.Equal(t, "Sunday, 2027-03-28 03:00 CEST to 05:00 CEST", tab.Texts("#Occurrences .Occurrence")[1])
+	assert.Equal(t, []time.Time{time.Date(2027, 3, 21, 2, 0, 0, 0, berlin).UTC()}, h.get(ws[0].ID).Recurrence.Exceptions)
+	tab.Screenshot("admin-repeat-edit")
 }

@@ -21,7 +21,8 @@
 //
 // The screens live under Options.Prefix ("/admin/maintenance" by default):
 // the overview at Prefix+"/", a window at Prefix+"/{id}", its deletion at
-// Prefix+"/{id}/delete", static files under Prefix+"/static/". Mount the
+// Prefix+"/{id}/delete", skipping one of its occurrences at
+// Prefix+"/{id}/skip", static files under Prefix+"/static/". Mount the
 // handler at Prefix+"/" as it is, without http.StripPrefix: every link and
 // redirect it writes starts with the prefix, so the prefix is said once,
 // in Options. A request for Prefix itself is redirected to Prefix+"/".
@@ -65,6 +66,29 @@
 // daylight-saving change skips or repeats is a field error, never shifted.
 // "Now" (the new form's default, a window's state) comes from the
 // Manager's clock.
+//
+// # Repeating windows
+//
+// The window form's "Repeat" fields make a window recur ([ParseWindowForm]):
+// weekly on chosen days, monthly on the n-th weekday or on a day of the
+// month, every N weeks or months, ending never, after a date or after a
+// number of occurrences; a rule made elsewhere that these cannot say is
+// shown, and kept, as its RFC 5545 RRULE. The rule runs in the admin's
+// zone, which must then have an IANA name (a fixed offset cannot repeat:
+// the choices are disabled and a post is refused with a field error); a
+// stored window keeps its own zone. The start is the first occurrence on
+// or after the chosen start date; a start time that a daylight-saving
+// change skips or repeats is a field error, as for any window, and later
+// occurrences follow RFC 5545 (the form says so). "Show the next
+// occurrences" shows the form again with the next five occurrences in the
+// admin's zone and writes nothing; saving edits the whole series and
+// keeps the occurrences skipped that are still occurrences. The edit
+// screen lists the next occurrences of a stored recurring window, each
+// with a button that skips it (POST Prefix+"/{id}/skip", with the token
+// and the version, maintenance.Manager.SkipOccurrence); the overview says
+// how a window repeats and when it next happens. The form needs no
+// script: the script only hides the options of the repetitions not
+// chosen.
 //
 // # Languages
 //

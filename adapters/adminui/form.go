@@ -1,6 +1,7 @@
 package adminui
 
 import (
+	"errors"
 	"net/url"
 	"strconv"
 	"strings"
@@ -96,6 +97,17 @@ const (
 // Line breaks in the messages are normalized to "\n" (browsers post
 // textareas with "\r\n"), and the comment is trimmed; lengths are counted
 // in characters after that.
+//
+// The repeat fields (FormRepeat and the others named FormRepeat...) make
+// the window recur: weekly on chosen days, monthly on the n-th weekday or
+// on a day of the month, every N weeks or months, ending never, after a
+// date or after a number of occurrences; or as an RFC 5545 rule
+// (RepeatCustom). The rule runs in the zone of the hidden FormRepeatZone,
+// else in loc, which must then be an IANA zone (a fixed offset cannot
+// repeat: a field error). The start is then moved to the rule's first
+// occurrence on or after the date the selects show, at the same
+// wall-clock time (Window.Align), and the stop with it. The window has no
+// exceptions: the form does not edit them.
 func ParseWindowForm(f url.Values, loc *time.Location) (maintenance.Window, FormErrors) {
 	var errs FormErrors
 	var w maintenance.Window
@@ -135,10 +147,59 @@ func ParseWindowForm(f url.Values, loc *time.Location) (maintenance.Window, Form
 	if v, err := strconv.ParseInt(f.Get(FormVersion), 10, 64); err == nil && v > 0 {
 		w.Version = v
 	}
+	rec := parseRepeat(f, loc, &errs)
 	if !errs.OK() {
 		return maintenance.Window{}, errs
 	}
+	if !rec.IsZero() {
+		w.Recurrence = rec
+		if w = alignRecurring(w, f.Get(FormRepeat), &errs); !errs.OK() {
+			return maintenance.Window{}, errs
+		}
+	}
 	return w, errs
+}
+
+// alignRecurring moves the start of the recurring window w to its rule's
+// first occurrence (Window.Align) and checks what the rule needs of the
+// window, adding the problems to errs; kind is the FormRepeat value.
+func alignRecurring(w maintenance.Window, kind string, errs *FormErrors) maintenance.Window {
+	if w.Start.Nanosecond() != 0 {
+		errs.add(FormStartDate, MsgRepeatWholeSecond)
+	}
+	if w.Stop.Nanosecond() != 0 {
+		errs.add(FormStopDate, MsgRepeatWholeSecond)
+	}
+	if !errs.OK() {
+		return w
+	}
+	aligned, err := w.Align()
+	if err == nil {
+		err = aligned.Validate()
+	}
+	var verr *maintenance.ValidationError
+	if errors.As(err, &verr) {
+		for _, fe := range verr.Fields {
+			switch {
+			case fe.Field == maintenance.FieldStop && fe.Reason == maintenance.ReasonOccurrenceTooLong:
+				errs.add(FormStopDate, MsgRepeatTooLong)
+			case fe.Field == maintenance.FieldZone:
+				errs.add(FormRepeat, MsgRepeatUnknownZone)
+			case fe.Field == maintenance.FieldRecurrence && fe.Reason == maintenance.ReasonNoOccurrence:
+				errs.add(FormRepeat, MsgRepeatNoOccurrence)
+			case fe.Field == maintenance.FieldRecurrence && kind == RepeatCustom:
+				errs.add(FormRepeatRule, MsgRepeatRule)
+			case fe.Field == maintenance.FieldStart:
+				errs.add(FormStartDate, MsgDateInvalid)
+			case fe.Field == maintenance.FieldStop:
+				errs.add(FormStopDate, MsgDateInvalid)
+			default:
+				errs.add(FormRepeat, MsgRepeatRule)
+			}
+		}
+		return w
+	}
+	return aligned
 }
 
 // parseMessage reads a login or notify message: optional, at most
@@ -241,7 +302,9 @@ func localTime(year int, month time.Month, day, hour, minute int, loc *time.Loca
 
 // FormatWindowForm returns the form values that show w, with its dates in
 // loc, and their exact instants in the hidden <Date>Exact fields: the
-// inverse of ParseWindowForm.
+// inverse of ParseWindowForm. A recurring window's rule is shown in the
+// repeat fields (as RepeatCustom when they cannot say it exactly) and its
+// zone kept in FormRepeatZone; its exceptions are not shown.
 func FormatWindowForm(w maintenance.Window, loc *time.Location) url.Values {
 	f := url.Values{}
 	setFormDate(f, FormStartDate, w.Start.In(loc))
@@ -256,6 +319,7 @@ func FormatWindowForm(w maintenance.Window, loc *time.Location) url.Values {
 	if w.Version > 0 {
 		f.Set(FormVersion, strconv.FormatInt(w.Version, 10))
 	}
+	formatRepeat(f, w, loc)
 	return f
 }
 

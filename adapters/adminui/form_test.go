@@ -211,7 +211,9 @@ var fuzzZones = []string{"UTC", "Europe/Berlin", "America/New_York", "Australia/
 // it accepts passes Validate, that its dates are the minutes the selects
 // show in the zone (at second zero unless the hidden exact instant is
 // taken), and that formatting an accepted window and parsing it again gives
-// the same window.
+// the same window. The repeat fields come as one query string: a recurring
+// window keeps the length and the wall-clock time of day the selects show,
+// starts no earlier, and runs in the posted zone or the admin's.
 func FuzzParseWindowForm(f *testing.F) {
 	locs := make([]*time.Location, len(fuzzZones))
 	for i, z := range fuzzZones {
@@ -221,16 +223,22 @@ func FuzzParseWindowForm(f *testing.F) {
 		}
 		locs[i] = l
 	}
-	f.Add("24", "11", "2026", "12", "00", "24", "11", "2026", "13", "00", "", "", "Database upgrade", "back soon", "upgrading", "1", "1", uint8(0))
-	f.Add("29", "03", "2026", "02", "30", "29", "03", "2026", "04", "00", "", "", "gap", "", "", "", "2", uint8(1))
-	f.Add("25", "10", "2026", "01", "59", "25", "10", "2026", "03", "00", "", "", " x ", "a\r\nb", "", "on", "3", uint8(1))
-	f.Add("30", "02", "2026", "xx", "", "1", "1", "1970", "0", "0", "", "", "", strings.Repeat("é", 251), "<script>", "", "4", uint8(2))
-	f.Add("04", "10", "2026", "02", "15", "05", "04", "2027", "01", "45", "", "", "lord howe", "", "", "1", "1", uint8(3))
-	f.Add("31", "12", "9999", "23", "59", "1", "1", "1970", "00", "00", "", "", "edge", "", "", "1", "1", uint8(4))
-	f.Add("24", "11", "2026", "12", "00", "24", "11", "2026", "13", "00", "2026-11-24T12:00:30Z", "2026-11-24T13:00:59.999Z", "seconds", "", "", "1", "1", uint8(0))
-	f.Add("25", "10", "2026", "02", "30", "25", "10", "2026", "02", "30", "2026-10-25T00:30:00Z", "2026-10-25T01:30:00Z", "twice", "", "", "1", "1", uint8(1))
-	f.Add("24", "11", "2026", "12", "00", "24", "11", "2026", "13", "00", "2026-11-24T12:00:30+99:00", "2026-11-24T12:00:30Z", "bad", "", "", "1", "1", uint8(2))
-	f.Fuzz(func(t *testing.T, sd, smo, sy, sh, smi, ed, emo, ey, eh, emi, sx, ex, comment, login, notify, show, valid string, zone uint8) {
+	f.Add("24", "11", "2026", "12", "00", "24", "11", "2026", "13", "00", "", "", "Database upgrade", "back soon", "upgrading", "1", "1", uint8(0), "")
+	f.Add("29", "03", "2026", "02", "30", "29", "03", "2026", "04", "00", "", "", "gap", "", "", "", "2", uint8(1), "")
+	f.Add("25", "10", "2026", "01", "59", "25", "10", "2026", "03", "00", "", "", " x ", "a\r\nb", "", "on", "3", uint8(1), "")
+	f.Add("30", "02", "2026", "xx", "", "1", "1", "1970", "0", "0", "", "", "", strings.Repeat("é", 251), "<script>", "", "4", uint8(2), "")
+	f.Add("04", "10", "2026", "02", "15", "05", "04", "2027", "01", "45", "", "", "lord howe", "", "", "1", "1", uint8(3), "")
+	f.Add("31", "12", "9999", "23", "59", "1", "1", "1970", "00", "00", "", "", "edge", "", "", "1", "1", uint8(4), "")
+	f.Add("24", "11", "2026", "12", "00", "24", "11", "2026", "13", "00", "2026-11-24T12:00:30Z", "2026-11-24T13:00:59.999Z", "seconds", "", "", "1", "1", uint8(0), "")
+	f.Add("25", "10", "2026", "02", "30", "25", "10", "2026", "02", "30", "2026-10-25T00:30:00Z", "2026-10-25T01:30:00Z", "twice", "", "", "1", "1", uint8(1), "")
+	f.Add("24", "11", "2026", "12", "00", "24", "11", "2026", "13", "00", "2026-11-24T12:00:30+99:00", "2026-11-24T12:00:30Z", "bad", "", "", "1", "1", uint8(2), "")
+	f.Add("24", "11", "2026", "02", "00", "24", "11", "2026", "04", "00", "", "", "weekly", "", "", "", "1", uint8(1), "Repeat=weekly&RepeatDays=SU&RepeatDays=WE")
+	f.Add("24", "11", "2026", "22", "00", "24", "11", "2026", "23", "00", "", "", "monthly", "", "", "", "1", uint8(2), "Repeat=monthly-weekday&RepeatOrdinal=1&RepeatWeekday=TU&RepeatEnd=count&RepeatCount=12")
+	f.Add("31", "01", "2027", "02", "30", "31", "01", "2027", "03", "30", "", "", "last", "", "", "", "1", uint8(1), "Repeat=monthly-day&RepeatMonthDay=-1&RepeatInterval=2&RepeatEnd=until&RepeatUntilDay=01&RepeatUntilMonth=01&RepeatUntilYear=2028")
+	f.Add("01", "03", "2027", "02", "30", "01", "03", "2027", "03", "30", "", "", "gap", "", "", "", "1", uint8(1), "Repeat=rule&RepeatRule=FREQ%3DMONTHLY%3BBYMONTHDAY%3D28%2C29%2C30%2C31%3BBYDAY%3DSU")
+	f.Add("24", "11", "2026", "02", "00", "24", "11", "2026", "04", "00", "", "", "zone", "", "", "", "1", uint8(0), "Repeat=weekly&RepeatDays=SU&RepeatZone=Pacific%2FChatham")
+	f.Add("04", "10", "2026", "01", "45", "04", "10", "2026", "03", "00", "", "", "lord howe", "", "", "", "1", uint8(3), "Repeat=weekly&RepeatDays=SU&RepeatInterval=1000&RepeatEnd=until&RepeatUntilDay=31&RepeatUntilMonth=12&RepeatUntilYear=9998")
+	f.Fuzz(func(t *testing.T, sd, smo, sy, sh, smi, ed, emo, ey, eh, emi, sx, ex, comment, login, notify, show, valid string, zone uint8, repeat string) {
 		loc := locs[int(zone)%len(locs)]
 		form := url.Values{
 			"StartDateDay": {sd}, "StartDateMonth": {smo}, "StartDateYear": {sy}, "StartDateHour": {sh}, "StartDateMinute": {smi},
@@ -240,6 +248,16 @@ func FuzzParseWindowForm(f *testing.F) {
 		}
 		if show != "" {
 			form.Set("ShowLoginMessage", show)
+		}
+		once, onceErrs := adminui.ParseWindowForm(form, loc) // without the repeat fields
+		rq, err := url.ParseQuery(repeat)
+		if err != nil {
+			return
+		}
+		for k, v := range rq {
+			if strings.HasPrefix(k, "Repeat") {
+				form[k] = v
+			}
 		}
 		w, errs := adminui.ParseWindowForm(form, loc)
 		if !errs.OK() {
@@ -257,11 +275,34 @@ func FuzzParseWindowForm(f *testing.F) {
 		if w.Start.Location() != time.UTC || w.Stop.Location() != time.UTC {
 			t.Fatalf("instants not in UTC: %+v", w)
 		}
+		if !w.Recurrence.IsZero() {
+			if !onceErrs.OK() {
+				t.Fatalf("accepted as recurring, refused as a one-off: %+v", onceErrs)
+			}
+			want := form.Get(adminui.FormRepeatZone)
+			if want == "" {
+				want = loc.String()
+			}
+			zl, ok := maintenance.LoadZone(w.Recurrence.Zone)
+			switch {
+			case w.Recurrence.Zone != want || !ok:
+				t.Fatalf("zone %q, want %q", w.Recurrence.Zone, want)
+			case wall(w.Start, zl).Before(wall(once.Start, zl)):
+				t.Fatalf("the first occurrence %v is before the start %v on the wall clock in %v", w.Start, once.Start, zl)
+			case w.Stop.Sub(w.Start) != once.Stop.Sub(once.Start):
+				t.Fatalf("the length changed: %v, was %v", w.Stop.Sub(w.Start), once.Stop.Sub(once.Start))
+			case w.Start.In(zl).Format("15:04:05") != once.Start.In(zl).Format("15:04:05"):
+				t.Fatalf("the time of day changed: %v, was %v", w.Start.In(zl), once.Start.In(zl))
+			}
+		}
 		for _, d := range []struct {
 			at                time.Time
 			exact             string
 			day, mo, y, h, mi string
 		}{{w.Start, sx, sd, smo, sy, sh, smi}, {w.Stop, ex, ed, emo, ey, eh, emi}} {
+			if !w.Recurrence.IsZero() {
+				break // the dates moved to the first occurrence: checked above
+			}
 			l := d.at.In(loc)
 			shown := [5]int{l.Day(), int(l.Month()), l.Year(), l.Hour(), l.Minute()}
 			for i, s := range []string{d.day, d.mo, d.y, d.h, d.mi} {
@@ -281,6 +322,12 @@ func FuzzParseWindowForm(f *testing.F) {
 			t.Fatalf("round trip changed the window:\n got %+v\nwant %+v", again, w)
 		}
 	})
+}
+
+// wall returns the wall clock of t in loc, as a time in UTC.
+func wall(t time.Time, loc *time.Location) time.Time {
+	l := t.In(loc)
+	return time.Date(l.Year(), l.Month(), l.Day(), l.Hour(), l.Minute(), l.Second(), l.Nanosecond(), time.UTC)
 }
 
 // FuzzFormatWindowForm checks that a window a store can hold (millisecond

@@ -354,7 +354,8 @@ func rowWith(body, s string) string {
 
 // formValues returns what a browser would post from the form of the page
 // whose class is class, without pressing a button: hidden and text inputs,
-// checked checkboxes, the selected options and the textareas.
+// checked checkboxes and radio buttons, the selected options and the
+// textareas; nothing disabled.
 func formValues(body, class string) url.Values {
 	i := strings.Index(body, `class="`+class+`"`)
 	if i < 0 {
@@ -373,7 +374,10 @@ func formValues(body, class string) url.Values {
 		name, _ := get(tag, "name")
 		typ, _ := get(tag, "type")
 		value, _ := get(tag, "value")
-		if _, checked := get(tag, "checked"); typ == "checkbox" && !checked {
+		if _, checked := get(tag, "checked"); (typ == "checkbox" || typ == "radio") && !checked {
+			continue
+		}
+		if _, disabled := get(tag, "disabled"); disabled {
 			continue
 		}
 		f.Add(name, value)

@@ -34,6 +34,10 @@ type overviewRow struct {
 	Start, Stop, Comment           string
 	Validity, State, StateClass    string
 	Invalid                        bool
+	// Repeats says how a recurring window repeats, Next its next
+	// occurrence (or the one in progress); empty for a window that
+	// happens once.
+	Repeats, Next string
 }
 
 type filterOption struct {
@@ -187,6 +191,14 @@ func (h *handler) renderOverview(w http.ResponseWriter, r *http.Request, status 
 			Validity: v.T(win.Validity.String()), State: v.T(st.String()), StateClass: st.String(),
 			Invalid: win.Validity != maintenance.Valid,
 		})
+		if !win.Recurrence.IsZero() {
+			row := &v.Rows[len(v.Rows)-1]
+			row.Repeats = describeRecurrence(v.view, win.Recurrence, loc)
+			row.Next = v.T(msgNoNextOccurrence)
+			if next, err := win.Occurrences(now, 1); err == nil && len(next) == 1 {
+				row.Next = v.Tf(msgNextOccurrence, occurrenceText(v.view, next[0], loc))
+			}
+		}
 	}
 
 	// Paging links keep the filter.

@@ -27,6 +27,7 @@ func routes(id int64) []struct{ method, path string } {
 		{http.MethodPost, prefix + "/lead"},
 		{http.MethodPost, w},
 		{http.MethodPost, w + "/delete"},
+		{http.MethodPost, w + "/skip"},
 		{http.MethodPost, w + "/sessions/kill"},
 		{http.MethodPost, w + "/sessions/killall"},
 	}

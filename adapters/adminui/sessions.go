@@ -121,5 +121,5 @@ func (h *handler) renderStored(w http.ResponseWriter, r *http.Request, status in
 		h.serverError(w, r, err)
 		return
 	}
-	h.renderForm(w, r, status, id, FormatWindowForm(win, adminOf(r).location()), FormErrors{Message: msg}, &win)
+	h.renderForm(w, r, status, id, FormatWindowForm(win, adminOf(r).location()), FormErrors{Message: msg}, &win, nil)
 }

@@ -111,6 +111,10 @@ type formView struct {
 	ReloadURL string
 	Preview   *preview
 	Sessions  *sessionsView
+	// Repeat is the repeat fieldset; Occurrences the list of occurrences
+	// (a preview, or the stored window's with skip buttons), when shown.
+	Repeat      repeatView
+	Occurrences *occurrencesView
 }
 
 // preview is what users will see of a stored window, as notify words it.
@@ -125,7 +129,7 @@ type preview struct {
 func (h *handler) newForm(w http.ResponseWriter, r *http.Request) {
 	start := h.m.Clock().Now().Truncate(time.Minute)
 	f := FormatWindowForm(maintenance.Window{Start: start, Stop: start.Add(time.Hour), Validity: maintenance.Valid}, adminOf(r).location())
-	h.renderForm(w, r, http.StatusOK, 0, f, FormErrors{}, nil)
+	h.renderForm(w, r, http.StatusOK, 0, f, FormErrors{}, nil, nil)
 }
 
 // editForm shows the stored window in the admin's zone, the preview and
@@ -135,7 +139,7 @@ func (h *handler) editForm(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	h.renderForm(w, r, http.StatusOK, win.ID, FormatWindowForm(win, adminOf(r).location()), FormErrors{}, &win)
+	h.renderForm(w, r, http.StatusOK, win.ID, FormatWindowForm(win, adminOf(r).location()), FormErrors{}, &win, nil)
 }
 
 // window reads the window of the path; when there is none (or the path
@@ -169,40 +173,50 @@ func (h *handler) editPost(w http.ResponseWriter, r *http.Request) {
 	h.saveWindow(w, r, id)
 }
 
-// saveWindow adds (id 0) or updates a window from the posted form. Any
-// error shows the form again with the values as posted and writes nothing.
+// saveWindow adds (id 0) or updates a window from the posted form; with
+// Preview, it shows the form again with the window's next occurrences and
+// writes nothing. Any error shows the form again with the values as
+// posted and writes nothing.
 func (h *handler) saveWindow(w http.ResponseWriter, r *http.Request, id int64) {
 	a := adminOf(r)
 	ctx := r.Context()
 	f := r.PostForm
 	win, errs := ParseWindowForm(f, a.location())
 	if !errs.OK() {
-		h.renderForm(w, r, http.StatusUnprocessableEntity, id, f, errs, nil)
+		h.renderForm(w, r, http.StatusUnprocessableEntity, id, f, errs, nil, nil)
 		return
 	}
 	var err error
-	if id == 0 {
-		win, err = h.m.Add(ctx, win, a.Actor)
-	} else {
+	if id != 0 {
 		win.ID = id
 		var cur maintenance.Window
-		cur, err = h.m.Get(ctx, id)
-		if err == nil {
-			// The form has no field for the window's own lead time: keep
-			// it. A stale Version is refused by Update below, so this read
-			// cannot carry an old value over a newer one.
+		if cur, err = h.m.Get(ctx, id); err == nil {
+			// The form has no field for the window's own lead time, nor
+			// for the occurrences skipped: keep them. A stale Version is
+			// refused by Update below, so this read cannot carry an old
+			// value over a newer one.
 			win.Lead = cur.Lead
-			win, err = h.m.Update(ctx, win, a.Actor)
+			win.Recurrence.Exceptions = keptExceptions(cur, win)
 		}
+	}
+	switch {
+	case err != nil:
+	case f.Get(formPreview) != "":
+		h.renderForm(w, r, http.StatusOK, id, f, FormErrors{}, nil, &win)
+		return
+	case id == 0:
+		win, err = h.m.Add(ctx, win, a.Actor)
+	default:
+		win, err = h.m.Update(ctx, win, a.Actor)
 	}
 	var verr *maintenance.ValidationError
 	switch {
 	case err == nil:
 	case errors.As(err, &verr):
-		h.renderForm(w, r, http.StatusUnprocessableEntity, id, f, formErrorsOf(verr), nil)
+		h.renderForm(w, r, http.StatusUnprocessableEntity, id, f, formErrorsOf(verr), nil, nil)
 		return
 	case errors.Is(err, maintenance.ErrConflict):
-		h.renderForm(w, r, http.StatusConflict, id, f, FormErrors{Message: MsgConflict}, nil)
+		h.renderForm(w, r, http.StatusConflict, id, f, FormErrors{Message: MsgConflict}, nil, nil)
 		return
 	case errors.Is(err, maintenance.ErrNotFound):
 		h.status(w, r, http.StatusNotFound, msgGoneMeanwhile)
@@ -221,6 +235,27 @@ func (h *handler) saveWindow(w http.ResponseWriter, r *http.Request, id int64) {
 		target = h.windowURL(win.ID)
 	}
 	http.Redirect(w, r, target+"?"+paramNote+"="+note, http.StatusSeeOther)
+}
+
+// keptExceptions returns the occurrences skipped of the stored window cur
+// that are occurrences of next, its new version from the form, too: the
+// others would skip nothing.
+func keptExceptions(cur, next maintenance.Window) []time.Time {
+	if cur.Recurrence.IsZero() || next.Recurrence.IsZero() {
+		return nil
+	}
+	next.Recurrence.Exceptions = nil
+	dur := next.Stop.Sub(next.Start)
+	var out []time.Time
+	for _, t := range cur.Recurrence.Exceptions {
+		// The first occurrence that ends after t+dur-1ms is the first that
+		// starts at or after t: every occurrence lasts dur.
+		occ, err := next.Occurrences(t.Add(dur-time.Millisecond), 1)
+		if err == nil && len(occ) == 1 && occ[0].Start.Equal(t) {
+			out = append(out, t)
+		}
+	}
+	return out
 }
 
 // formErrorsOf maps the Manager's validation errors to the form's fields.
@@ -246,6 +281,8 @@ func formErrorsOf(verr *maintenance.ValidationError) FormErrors {
 			errs.add(fe.Field, msg)
 		case maintenance.FieldValidity:
 			errs.add(FormValidID, MsgUnknownValidity)
+		case maintenance.FieldRecurrence, maintenance.FieldZone, maintenance.FieldExceptions:
+			errs.add(FormRepeat, MsgRepeatRule)
 		default:
 			errs.Message = MsgNotSaved
 		}
@@ -254,9 +291,11 @@ func formErrorsOf(verr *maintenance.ValidationError) FormErrors {
 }
 
 // renderForm shows the new (id 0) or edit form with the values of f and
-// the errors errs. stored is the window as stored, for the preview, when
-// the form shows it unchanged.
-func (h *handler) renderForm(w http.ResponseWriter, r *http.Request, status int, id int64, f url.Values, errs FormErrors, stored *maintenance.Window) {
+// the errors errs. stored is the window as stored, for the preview of what
+// users will see and its next occurrences, when the form shows it
+// unchanged; previewed is the window as entered, whose next occurrences
+// the form lists when the admin asked for a preview.
+func (h *handler) renderForm(w http.ResponseWriter, r *http.Request, status int, id int64, f url.Values, errs FormErrors, stored, previewed *maintenance.Window) {
 	a := adminOf(r)
 	loc := a.location()
 	v := formView{view: h.view(r), New: id == 0, ID: id, Zone: loc.String(), Version: f.Get(FormVersion),
@@ -299,11 +338,33 @@ func (h *handler) renderForm(w http.ResponseWriter, r *http.Request, status int,
 	}
 	note(FormStartDate+"Day", labelStart, v.Start.Error, &v.Start.Autofocus)
 	note(FormStopDate+"Day", labelStop, v.Stop.Error, &v.Stop.Autofocus)
+	v.Repeat = h.repeatView(v.view, f, errs, loc)
+	for _, it := range []struct{ name, target, label string }{
+		{FormRepeat, FormRepeat + "-" + RepeatNone, labelRepeat},
+		{FormRepeatDays, FormRepeatDays + "-MO", labelRepeatWeekly},
+		{FormRepeatOrdinal, FormRepeatOrdinal, labelRepeatOrdinal},
+		{FormRepeatWeekday, FormRepeatWeekday, labelRepeatWeekday},
+		{FormRepeatMonthDay, FormRepeatMonthDay, labelRepeatMonthDayOf},
+		{FormRepeatRule, FormRepeatRule, labelRepeatCustom},
+		{FormRepeatInterval, FormRepeatInterval, labelRepeatInterval},
+		{FormRepeatEnd, FormRepeatEnd + "-" + EndNever, labelRepeatEnds},
+		{FormRepeatUntil, FormRepeatUntil + "Day", labelRepeatEndUntil},
+		{FormRepeatCount, FormRepeatCount, labelRepeatEndCount},
+	} {
+		fd := v.Repeat.Fields[it.name]
+		note(it.target, it.label, fd.Error, &fd.Autofocus)
+		v.Repeat.Fields[it.name] = fd
+	}
+	v.Repeat.Until.Autofocus = v.Repeat.Fields[FormRepeatUntil].Autofocus
+	v.Repeat.Until.Parts[0].Autofocus = v.Repeat.Until.Autofocus
 	note(FormComment, labelComment, v.Comment.Error, &v.Comment.Autofocus)
 	note(FormLoginMessage, labelLoginMessage, v.LoginMessage.Error, &v.LoginMessage.Autofocus)
 	note(FormNotifyMessage, labelNotifyMessage, v.NotifyMessage.Error, &v.NotifyMessage.Autofocus)
 	note(FormValidID, labelValidity, v.ValidID.Error, &v.ValidID.Autofocus)
 	v.Start.Parts[0].Autofocus, v.Stop.Parts[0].Autofocus = v.Start.Autofocus, v.Stop.Autofocus
+	if previewed != nil {
+		v.Occurrences = h.previewOccurrences(v.view, *previewed, loc)
+	}
 
 	for _, val := range maintenance.Validities {
 		s := strconv.Itoa(int(val))
@@ -323,8 +384,12 @@ func (h *handler) renderForm(w http.ResponseWriter, r *http.Request, status int,
 		if q.Get("KillAll") == "1" {
 			v.Notices = append(v.Notices, v.T(msgKilledAll))
 		}
+		if q.Get(paramNote) == noteSkip {
+			v.Notices = append(v.Notices, v.T(msgSkipped))
+		}
 		if stored != nil {
 			v.Preview = h.preview(v.view, *stored, a)
+			v.Occurrences = h.storedOccurrences(v.view, *stored, loc)
 		}
 		if h.o.Sessions != nil {
 			sec, err := h.sessionsView(r, v.view, id)
@@ -341,9 +406,18 @@ func (h *handler) renderForm(w http.ResponseWriter, r *http.Request, status int,
 // preview words what users will see of w: the upcoming notice from its
 // lead time before the start, the banner and the login-screen message
 // while it is active, as notify words them in the admin's language and
-// zone. An invalid window is previewed as if it were valid, and marked.
+// zone; of a recurring window, for its next occurrence. An invalid window
+// is previewed as if it were valid, and marked.
 func (h *handler) preview(v view, w maintenance.Window, a Admin) *preview {
 	p := &preview{Invalid: w.Validity != maintenance.Valid}
+	if !w.Recurrence.IsZero() {
+		// A recurring window: its next occurrence (or the one in
+		// progress), as a window of its own.
+		if next, err := w.Occurrences(h.m.Clock().Now(), 1); err == nil && len(next) == 1 {
+			w = next[0]
+		}
+		w.Recurrence, w.Occurrence = maintenance.Recurrence{}, time.Time{}
+	}
 	w.Validity = maintenance.Valid
 	lead := w.Lead
 	if lead <= 0 {

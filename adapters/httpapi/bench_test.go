@@ -110,3 +110,31 @@ func BenchmarkCalendar(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkCalendar_Recurring measures building the feed of 1 000 weekly
+// windows in Europe/Berlin, begun a year before, each with two
+// exceptions: one event each, with its RRULE and EXDATEs.
+func BenchmarkCalendar_Recurring(b *testing.B) {
+	mock := clock.NewMock()
+	mock.Set(t0)
+	m := maintenance.New(memstore.NewWindowStore(), &maintenance.Options{Clock: mock, Logger: slog.New(slog.DiscardHandler)})
+	berlin, _ := maintenance.LoadZone("Europe/Berlin")
+	for i := range 1000 {
+		start := time.Date(2025, 11, 2+i%7, i%24, 0, 0, 0, berlin) // a year before, on each weekday
+		w := maintenance.Window{Start: start, Stop: start.Add(2 * time.Hour), Comment: "weekly", Validity: maintenance.Valid,
+			Recurrence: maintenance.Recurrence{Rule: "FREQ=WEEKLY", Zone: "Europe/Berlin",
+				Exceptions: []time.Time{start.AddDate(0, 0, 7), start.AddDate(0, 0, 14)}}}
+		if _, err := m.Add(context.Background(), w, "bench"); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		b.StopTimer()
+		h := httpapi.New(m, authorize, &httpapi.Options{Logger: slog.New(slog.DiscardHandler)})
+		b.StartTimer()
+		if w := serve(h, "/calendar.ics"); w.Code != http.StatusOK {
+			b.Fatal(w.Code)
+		}
+	}
+}

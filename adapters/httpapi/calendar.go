@@ -100,7 +100,8 @@ func (f *feed) get(ctx context.Context, now time.Time) (*feedEntry, error) {
 }
 
 // build reads every window and writes the feed of those that belong in it
-// at now: every window whose stop is after now-history, valid ones as
+// at now: every window with an occurrence whose stop is after now-history
+// (a window that happens once is its own occurrence), valid ones as
 // CONFIRMED, those made invalid within cancelledFor as CANCELLED. Its
 // Last-Modified is prev's when the content is the same, else now.
 func (f *feed) build(ctx context.Context, now time.Time, prev *feedEntry) (*feedEntry, error) {
@@ -125,7 +126,21 @@ func (f *feed) build(ctx context.Context, now time.Time, prev *feedEntry) (*feed
 		}
 	}
 	for _, w := range ws {
-		if !w.Stop.After(horizon) {
+		rc, recurs := w.Calendar()
+		last := w.Stop // the stop that keeps w in the feed
+		if !recurs && !w.Recurrence.IsZero() {
+			continue // a rule that cannot be expanded (its zone left the database): the schedule leaves it out too
+		}
+		if recurs {
+			next, err := w.Occurrences(horizon, 1)
+			if err != nil || len(next) == 0 {
+				continue // no occurrence left in the history: gone for good
+			}
+			// Once this occurrence leaves the history, the next one
+			// (if any) keeps the window in the feed: look again then.
+			last = next[0].Stop
+		}
+		if !last.After(horizon) {
 			continue // gone from the feed for good
 		}
 		status := ics.ObjectStatusConfirmed
@@ -137,8 +152,11 @@ func (f *feed) build(ctx context.Context, now time.Time, prev *feedEntry) (*feed
 			soonest(gone)
 			status = ics.ObjectStatusCancelled
 		}
-		soonest(w.Stop.Add(f.history))
-		f.event(cal, w, status)
+		soonest(last.Add(f.history))
+		ev := f.event(cal, w, status)
+		if recurs {
+			recurring(ev, rc)
+		}
 	}
 	var b strings.Builder
 	if err := cal.SerializeTo(&b, ics.WithNewLine("\r\n")); err != nil {
@@ -154,8 +172,9 @@ func (f *feed) build(ctx context.Context, now time.Time, prev *feedEntry) (*feed
 	return e, nil
 }
 
-// event adds w to cal as a VEVENT with the given status.
-func (f *feed) event(cal *ics.Calendar, w maintenance.Window, status ics.ObjectStatus) {
+// event adds w to cal as a VEVENT with the given status, its DTSTART and
+// DTEND those of w's Start and Stop in UTC, and returns it.
+func (f *feed) event(cal *ics.Calendar, w maintenance.Window, status ics.ObjectStatus) *ics.VEvent {
 	ev := cal.AddEvent("window-" + strconv.FormatInt(w.ID, 10) + "@" + f.domain)
 	ev.SetDtStampTime(w.ChangedAt)
 	ev.SetCreatedTime(w.CreatedAt)
@@ -176,6 +195,22 @@ func (f *feed) event(cal *ics.Calendar, w maintenance.Window, status ics.ObjectS
 	}
 	ev.SetStatus(status)
 	ev.SetTimeTransparency(ics.TransparencyOpaque)
+	return ev
+}
+
+// recurring makes ev the event of a recurring window, as c writes it:
+// DTSTART the first occurrence's wall-clock time with TZID (the IANA
+// name, no VTIMEZONE), DURATION instead of DTEND (hours, minutes and
+// seconds: an exact duration, the same for every occurrence), the RRULE,
+// and one EXDATE with TZID per exception.
+func recurring(ev *ics.VEvent, c maintenance.Calendar) {
+	ev.SetProperty(ics.ComponentPropertyDtStart, c.DTStart, ics.WithTZID(c.TZID))
+	ev.RemoveProperty(ics.ComponentPropertyDtEnd)
+	ev.SetProperty(ics.ComponentPropertyDuration, c.Duration)
+	ev.AddRrule(c.RRule)
+	for _, x := range c.ExDates {
+		ev.AddExdate(x, ics.WithTZID(c.TZID))
+	}
 }
 
 // ceilSecond rounds t up to a whole second: iCalendar instants have no

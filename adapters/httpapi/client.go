@@ -145,6 +145,13 @@ func (c *Client) Cancel(ctx context.Context, id, version int64) (Window, error) 
 	return c.action(ctx, id, "cancel", version, nil)
 }
 
+// SkipOccurrence skips the occurrence of the recurring window id that
+// starts at occurrence (POST /windows/{id}/skip) and returns the window.
+// A version other than 0 is sent as If-Match.
+func (c *Client) SkipOccurrence(ctx context.Context, id int64, occurrence time.Time, version int64) (Window, error) {
+	return c.action(ctx, id, "skip", version, SkipInput{Occurrence: occurrence})
+}
+
 // Down starts a window now (POST /down) and returns it.
 func (c *Client) Down(ctx context.Context, in DownInput) (Window, error) {
 	var out Window

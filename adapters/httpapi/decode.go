@@ -71,20 +71,28 @@ const (
 	kString kind = iota + 1
 	kBool
 	kInt
+	// kStrings is an array of strings.
+	kStrings
+	// kRecurrence is an object of recurrenceSpec's members, or null.
+	kRecurrence
 )
 
 // kindName names a kind in a field error.
-var kindName = map[kind]string{kString: "must be a string", kBool: "must be true or false", kInt: "must be an integer"}
+var kindName = map[kind]string{kString: "must be a string", kBool: "must be true or false", kInt: "must be an integer",
+	kStrings: "must be an array of strings", kRecurrence: "must be an object (rule, zone, exceptions) or null"}
 
 // fields holds the values of a decoded request object by JSON name: a
-// string, a bool or an int64.
+// string, a bool, an int64, a []string, or for a kRecurrence member a
+// fields of its own (nil for null).
 type fields map[string]any
 
 // decodeObject reads body as one JSON object whose members are all named
 // in spec with the given types. Anything else is a 400 problem listing
 // every bad member: a body that is not UTF-8, not JSON or not an object,
 // data after the object, a repeated member, an unknown member, a value of
-// the wrong type (null included) or an integer out of int64's range.
+// the wrong type (null included, except for an object that may be null)
+// or an integer out of int64's range. The members of a nested object are
+// named "outer.inner" in the errors.
 func decodeObject(body []byte, spec map[string]kind) (fields, *Problem) {
 	if !utf8.Valid(body) {
 		return nil, malformed("the body is not valid UTF-8")
@@ -101,37 +109,8 @@ func decodeObject(body []byte, spec map[string]kind) (fields, *Problem) {
 	if tok != json.Delim('{') {
 		return nil, malformed("the body must be a JSON object")
 	}
-	out := fields{}
-	var errs []FieldError
-	seen := map[string]bool{}
-	for dec.More() {
-		tok, err := dec.Token()
-		if err != nil {
-			return nil, syntax(err)
-		}
-		name, _ := tok.(string) // Token returns object keys as strings
-		var raw json.RawMessage
-		if err := dec.Decode(&raw); err != nil {
-			return nil, syntax(err)
-		}
-		if seen[name] {
-			errs = append(errs, FieldError{Field: name, Reason: "is given more than once"})
-			continue
-		}
-		seen[name] = true
-		k, ok := spec[name]
-		if !ok {
-			errs = append(errs, FieldError{Field: name, Reason: "is not a known field"})
-			continue
-		}
-		v, ok := decodeValue(raw, k)
-		if !ok {
-			errs = append(errs, FieldError{Field: name, Reason: kindName[k]})
-			continue
-		}
-		out[name] = v
-	}
-	if _, err := dec.Token(); err != nil { // the closing brace
+	out, errs, err := decodeMembers(dec, spec, "")
+	if err != nil {
 		return nil, syntax(err)
 	}
 	if _, err := dec.Token(); err != io.EOF {
@@ -141,6 +120,78 @@ func decodeObject(body []byte, spec map[string]kind) (fields, *Problem) {
 		return nil, malformed("the body has bad fields: see errors", errs...)
 	}
 	return out, nil
+}
+
+// decodeMembers reads the members of the object whose opening brace dec
+// has just read, up to and including its closing brace, as decodeObject
+// says; prefix is put before the names in errors. A JSON syntax error is
+// returned as err.
+func decodeMembers(dec *json.Decoder, spec map[string]kind, prefix string) (out fields, errs []FieldError, err error) {
+	out = fields{}
+	seen := map[string]bool{}
+	for dec.More() {
+		tok, err := dec.Token()
+		if err != nil {
+			return nil, nil, err
+		}
+		name, _ := tok.(string) // Token returns object keys as strings
+		var raw json.RawMessage
+		if err := dec.Decode(&raw); err != nil {
+			return nil, nil, err
+		}
+		if seen[name] {
+			errs = append(errs, FieldError{Field: prefix + name, Reason: "is given more than once"})
+			continue
+		}
+		seen[name] = true
+		k, ok := spec[name]
+		if !ok {
+			errs = append(errs, FieldError{Field: prefix + name, Reason: "is not a known field"})
+			continue
+		}
+		if k == kRecurrence {
+			v, nested, ok := decodeNested(raw, recurrenceSpec, prefix+name+".")
+			if !ok {
+				errs = append(errs, FieldError{Field: prefix + name, Reason: kindName[k]})
+				continue
+			}
+			errs = append(errs, nested...)
+			out[name] = v
+			continue
+		}
+		v, ok := decodeValue(raw, k)
+		if !ok {
+			errs = append(errs, FieldError{Field: prefix + name, Reason: kindName[k]})
+			continue
+		}
+		out[name] = v
+	}
+	if _, err := dec.Token(); err != nil { // the closing brace
+		return nil, nil, err
+	}
+	return out, errs, nil
+}
+
+// decodeNested reads raw, a valid JSON value, as null (a nil fields) or
+// an object of spec's members, whose errors it returns; false when raw is
+// neither.
+func decodeNested(raw json.RawMessage, spec map[string]kind, prefix string) (fields, []FieldError, bool) {
+	if string(raw) == "null" {
+		return nil, nil, true
+	}
+	if len(raw) == 0 || raw[0] != '{' {
+		return nil, nil, false
+	}
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	dec.UseNumber()
+	if _, err := dec.Token(); err != nil {
+		return nil, nil, false
+	}
+	out, errs, err := decodeMembers(dec, spec, prefix)
+	if err != nil { // not reached: raw was decoded as JSON already
+		return nil, nil, false
+	}
+	return out, errs, true
 }
 
 // decodeValue reads raw as a value of kind k.
@@ -164,6 +215,20 @@ func decodeValue(raw json.RawMessage, k kind) (any, bool) {
 		if err == nil {
 			return n, true
 		}
+	case kStrings:
+		var items []json.RawMessage
+		if len(raw) == 0 || raw[0] != '[' || json.Unmarshal(raw, &items) != nil {
+			return nil, false
+		}
+		out := make([]string, len(items))
+		for i, item := range items {
+			s, ok := decodeValue(item, kString)
+			if !ok {
+				return nil, false
+			}
+			out[i] = s.(string)
+		}
+		return out, true
 	}
 	return nil, false
 }
@@ -177,11 +242,29 @@ func (f fields) integer(name string) (int64, bool) {
 	return v, ok
 }
 
+// strings returns the field's []string and whether it was given.
+func (f fields) strings(name string) ([]string, bool) { v, ok := f[name].([]string); return v, ok }
+
+// object returns the fields of a nested object, and whether the member
+// was given: nil for null.
+func (f fields) object(name string) (fields, bool) {
+	v, ok := f[name]
+	if !ok {
+		return nil, false
+	}
+	o, _ := v.(fields)
+	return o, true
+}
+
 // windowSpec lists the members of a WindowInput.
 var windowSpec = map[string]kind{
 	"start": kString, "stop": kString, "comment": kString, "login_message": kString,
 	"show_login_message": kBool, "notify_message": kString, "validity": kString, "lead_seconds": kInt,
+	"recurrence": kRecurrence,
 }
+
+// recurrenceSpec lists the members of a Recurrence.
+var recurrenceSpec = map[string]kind{"rule": kString, "zone": kString, "exceptions": kStrings}
 
 // Reasons of the API's own field checks, beside the domain's
 // (maintenance.Reason).
@@ -194,17 +277,17 @@ const (
 
 // decodeWindow reads a WindowInput body into a window and validates it as
 // the Manager will. create says whether validity may be left out
-// (defaulting to valid); on replace it is required. A well-formed body
+// (defaulting to valid); on replace it is required. given reports whether
+// the body has a "recurrence" member (null included). A well-formed body
 // with bad values gives a 422 problem listing every bad field.
-func decodeWindow(body []byte, create bool) (maintenance.Window, *Problem) {
+func decodeWindow(body []byte, create bool) (w maintenance.Window, given bool, p *Problem) {
 	if body == nil {
-		return maintenance.Window{}, malformed("a JSON object is required")
+		return maintenance.Window{}, false, malformed("a JSON object is required")
 	}
 	f, p := decodeObject(body, windowSpec)
 	if p != nil {
-		return maintenance.Window{}, p
+		return maintenance.Window{}, false, p
 	}
-	var w maintenance.Window
 	var errs []FieldError
 	bad := map[string]bool{}
 	fail := func(field, reason string) {
@@ -242,6 +325,10 @@ func decodeWindow(body []byte, create bool) (maintenance.Window, *Problem) {
 	if n, ok := f.integer("lead_seconds"); ok {
 		w.Lead = secondsToLead(n)
 	}
+	rf, given := f.object("recurrence")
+	if rf != nil {
+		w.Recurrence = decodeRecurrence(rf, fail, bad)
+	}
 	if err := w.Normalize().Validate(); err != nil {
 		var ve *maintenance.ValidationError
 		if errors.As(err, &ve) {
@@ -249,9 +336,56 @@ func decodeWindow(body []byte, create bool) (maintenance.Window, *Problem) {
 		}
 	}
 	if len(errs) > 0 {
-		return maintenance.Window{}, invalid(errs)
+		return maintenance.Window{}, false, invalid(errs)
 	}
-	return w, nil
+	return w, given, nil
+}
+
+// Reasons of the recurrence's own field checks.
+const (
+	reasonRuleRequired = "is required: an RFC 5545 RRULE such as FREQ=WEEKLY;BYDAY=SU"
+	reasonZoneRequired = "is required: an IANA time zone such as Europe/Berlin"
+	// reasonKeepRecurrence refuses a replace of a recurring window whose
+	// body has no "recurrence" member.
+	reasonKeepRecurrence = "is required: the window recurs; send its recurrence to keep it, or null to make it happen once"
+)
+
+// decodeRecurrence reads the members of a "recurrence" object, reporting
+// what is missing or malformed to fail: a missing rule or zone (an empty
+// recurrence would silently make the window happen once), a rule that
+// does not parse (with the parser's reason), an exception that is not an
+// RFC 3339 instant. It marks in bad the fields whose error the domain's
+// check would repeat.
+func decodeRecurrence(f fields, fail func(field, reason string), bad map[string]bool) maintenance.Recurrence {
+	var r maintenance.Recurrence
+	r.Rule, _ = f.str("rule")
+	r.Zone, _ = f.str("zone")
+	switch _, err := maintenance.ParseRule(r.Rule); {
+	case r.Rule == "":
+		fail("recurrence.rule", reasonRuleRequired)
+	case len(r.Rule) > maintenance.MaxRuleLen:
+		fail("recurrence.rule", string(maintenance.ReasonRuleTooLong))
+	case err != nil:
+		fail("recurrence.rule", string(maintenance.ReasonBadRule)+": "+strings.TrimPrefix(err.Error(), maintenance.ErrBadRule.Error()+": "))
+	}
+	if r.Zone == "" {
+		fail("recurrence.zone", reasonZoneRequired)
+	}
+	ex, _ := f.strings("exceptions")
+	if len(ex) > maintenance.MaxExceptions {
+		fail("recurrence.exceptions", string(maintenance.ReasonTooManyExceptions))
+		return r
+	}
+	for i, s := range ex {
+		t, err := ParseInstant(s)
+		if err != nil {
+			fail(fmt.Sprintf("recurrence.exceptions[%d]", i), reasonInstant)
+			bad["recurrence.exceptions"] = true
+			continue
+		}
+		r.Exceptions = append(r.Exceptions, t)
+	}
+	return r
 }
 
 // secondsToLead converts lead seconds to a Lead, clamped so that the
@@ -310,6 +444,26 @@ func decodeExtend(body []byte) (time.Duration, *Problem) {
 		return 0, invalid([]FieldError{{Field: "by_seconds", Reason: secondsReason(f, "by_seconds")}})
 	}
 	return d, nil
+}
+
+// decodeSkip reads a SkipInput body: the occurrence to skip.
+func decodeSkip(body []byte) (time.Time, *Problem) {
+	if body == nil {
+		return time.Time{}, malformed("a JSON object is required")
+	}
+	f, p := decodeObject(body, map[string]kind{"occurrence": kString})
+	if p != nil {
+		return time.Time{}, p
+	}
+	s, ok := f.str("occurrence")
+	if !ok {
+		return time.Time{}, invalid([]FieldError{{Field: "occurrence", Reason: reasonRequired}})
+	}
+	t, err := ParseInstant(s)
+	if err != nil {
+		return time.Time{}, invalid([]FieldError{{Field: "occurrence", Reason: reasonInstant}})
+	}
+	return t, nil
 }
 
 // decodeEmpty accepts an empty body or an empty JSON object: the body of

@@ -17,6 +17,7 @@
 //	POST   /windows/{id}/end     stop now (If-Match optional)
 //	POST   /windows/{id}/extend  {"by_seconds": N}: stop later (If-Match optional)
 //	POST   /windows/{id}/cancel  make invalid (If-Match optional)
+//	POST   /windows/{id}/skip    {"occurrence": T}: skip one occurrence (If-Match optional)
 //	POST   /down                 {"for_seconds": N, ...}: a window from now (201)
 //	POST   /up                   stop every active window now
 //	GET    /status               what Manager.Status says now
@@ -24,7 +25,8 @@
 //	GET    /openapi.json         the OpenAPI 3.1 document
 //
 // The actions are those of [maintenance.Manager]: End, Extend, Cancel,
-// StartNow (POST /down) and EndAll (POST /up), so a tool that works on the
+// SkipOccurrence (POST /windows/{id}/skip), StartNow (POST /down) and
+// EndAll (POST /up), so a tool that works on the
 // store directly behaves the same.
 //
 // JSON names are stable and snake_case ([Window], [WindowInput],
@@ -52,6 +54,35 @@
 // DELETE checks If-Match against the version read just before the delete,
 // as the store's Delete takes no version.
 //
+// # Recurring windows
+//
+// A window may repeat: its "recurrence" member ([Recurrence]) holds an RFC
+// 5545 rule ("rule", such as "FREQ=WEEKLY;BYDAY=SU"), the IANA zone it
+// runs in ("zone") and the occurrences skipped ("exceptions", RFC 3339
+// instants); it is null for a window that happens once. start and stop
+// are then those of the first occurrence: start must be an occurrence of
+// the rule, and every occurrence lasts stop - start, an exact duration
+// (see package maintenance, section Daylight saving). GET /status reports
+// the occurrence at hand. Errors name the members "recurrence.rule",
+// "recurrence.zone", "recurrence.exceptions" (and
+// "recurrence.exceptions[i]" for one that is not an instant). The
+// state of a recurring window, and the filters of GET /windows (state,
+// from, to), go by its start and stop: those of its first occurrence.
+//
+// PUT replaces the recurrence with what the body says: null makes the
+// window happen once. A body without the member at all, as a client that
+// does not know recurrences sends, is refused (422 naming "recurrence")
+// when the stored window recurs, so that such a client cannot silently
+// make a weekly window a one-off; for a window that happens once, the
+// member may be left out. [Window.Input] carries the recurrence, and
+// [WindowInput] always sends the member.
+//
+// POST /windows/{id}/skip skips one occurrence, named by its start
+// ("occurrence", the start GET /status reports for it): it becomes an
+// exception. Skipping one already skipped changes nothing; an instant
+// that is not an occurrence is 422 ("occurrence"), a window that does not
+// repeat 409.
+//
 // # Authentication
 //
 // Every request passes the host's [AuthorizeFunc], which names the actor
@@ -69,7 +100,7 @@
 // (application/problem+json, [Problem]); a refused request writes
 // nothing. 400 ([TypeMalformed]): a body that is not one JSON object in
 // UTF-8, trailing data, an unknown, repeated or mistyped member (null
-// included), a bad query parameter or precondition header; every bad
+// included, but for "recurrence"), a bad query parameter or precondition header; every bad
 // member or parameter is listed in errors. 404: no such window or path
 // (an ID that is not a positive decimal names none). 405 with Allow. 409
 // ([TypeConflict]): an action that does not fit the window (ending one
@@ -104,6 +135,20 @@
 // (iCalendar has whole seconds: DTSTART is rounded down and DTEND up),
 // SUMMARY the comment and DESCRIPTION the notify message and the login
 // message, when shown.
+//
+// A recurring window is one event ([maintenance.Window.Calendar]):
+// DTSTART is the first occurrence's wall-clock time with TZID, the zone's
+// IANA name ("DTSTART;TZID=Europe/Berlin:20261129T020000"); DURATION, in
+// hours, minutes and seconds, replaces DTEND: an exact duration, the same
+// for every occurrence, as the schedule has it; RRULE is the rule; each
+// exception is an EXDATE with TZID. No VTIMEZONE is written: Google
+// Calendar, Apple Calendar and Outlook on the web resolve IANA names
+// themselves, and Go's zone database holds transitions, not the rules a
+// VTIMEZONE states, so a generated one would be a guess or end at some
+// year. An occurrence moved with [maintenance.Manager.MoveOccurrence] is
+// an EXDATE of the series and a window, and so an event, of its own (its
+// own UID, no RECURRENCE-ID). A recurring window is in the feed while one
+// of its occurrences stops within the history.
 //
 // The built feed is kept until the Manager's schedule changes
 // ([maintenance.Manager.Changed]) or time moves a window out of it, so

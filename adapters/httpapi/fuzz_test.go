@@ -25,6 +25,7 @@ var fuzzTargets = []struct{ method, path string }{
 	{"POST", "/windows/1/extend"},
 	{"POST", "/windows/1/end"},
 	{"POST", "/windows/1/cancel"},
+	{"POST", "/windows/1/skip"},
 	{"POST", "/down"},
 	{"POST", "/up"},
 	{"GET", "/windows"},
@@ -61,6 +62,9 @@ func FuzzDecodeWindow(f *testing.F) {
 		`{"start":"2026-11-24T12:00:00Z","stop":"2026-11-24T11:00:00Z","comment":"","validity":"x","lead_seconds":-1}`,
 		`{"by_seconds":60}`, `{"by_seconds":9223372036}`, `{"for_seconds":60,"comment":"x"}`, `{}`, ``, `[]`, `{"a":1,"a":2}`,
 		`{"comment":"a\u0000b"}`, `{"start":null}`, `{"lead_seconds":1e400}`, "{\"comment\":\"\xff\"}",
+		`{"start":"2026-11-29T01:00:00Z","stop":"2026-11-29T03:00:00Z","comment":"c","validity":"valid","recurrence":{"rule":"FREQ=WEEKLY;BYDAY=SU","zone":"Europe/Berlin","exceptions":["2026-12-06T01:00:00Z"]}}`,
+		`{"recurrence":null}`, `{"occurrence":"2026-11-24T08:00:00Z"}`, `{"recurrence":{"rule":"FREQ=MONTHLY;BYDAY=1TU","zone":"America/New_York","exceptions":[1,"x"]}}`,
+		`{"recurrence":{"rule":"FREQ=DAILY","zone":"UTC","zone":"Local","x":{}}}`,
 		`validity=valid&state=active&limit=2`, `from=2026-11-24T10:00:00Z&to=2026-11-24T09:00:00Z`, `cursor=%zz`,
 	}
 	for i, s := range seeds {

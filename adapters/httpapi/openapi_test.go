@@ -45,7 +45,7 @@ func TestOpenAPI_Document(t *testing.T) {
 			ids[op.OperationID] = true
 		}
 	}
-	assert.Len(t, ids, 13)
+	assert.Len(t, ids, 14)
 }
 
 // TestOpenAPI_Conformance makes the API answer every status the document
@@ -64,6 +64,10 @@ func TestOpenAPI_Conformance(t *testing.T) {
 	const replace = `{"start":"2026-11-24T10:00:00Z","stop":"2026-11-24T11:00:00Z","comment":"c","validity":"valid"}`
 	active := func(e *env) string {
 		return itoa(e.add(maintenance.Window{Start: e.clock.Now().Add(-time.Hour), Stop: e.clock.Now().Add(time.Hour)}).ID)
+	}
+	weekly := func(e *env) string { // every Sunday 02:00-04:00 UTC from 29 November
+		return itoa(e.add(maintenance.Window{Start: at(113 * time.Hour), Stop: at(115 * time.Hour),
+			Recurrence: maintenance.Recurrence{Rule: "FREQ=WEEKLY;BYDAY=SU", Zone: "UTC"}}).ID)
 	}
 	type opCase struct {
 		op   string
@@ -85,6 +89,9 @@ func TestOpenAPI_Conformance(t *testing.T) {
 			return req{method: "POST", path: "/windows/" + active(e) + "/extend", body: `{"by_seconds":60}`}
 		}, 200},
 		{"cancelWindow", func(e *env) req { return req{method: "POST", path: "/windows/" + active(e) + "/cancel", body: `{}`} }, 200},
+		{"skipOccurrence", func(e *env) req {
+			return req{method: "POST", path: "/windows/" + weekly(e) + "/skip", body: `{"occurrence":"2026-12-06T02:00:00Z"}`}
+		}, 200},
 		{"down", func(*env) req { return req{method: "POST", path: "/down", body: `{"for_seconds":60}`} }, 201},
 		{"up", func(e *env) req { active(e); return req{method: "POST", path: "/up"} }, 200},
 		{"getStatus", func(*env) req { return req{method: "GET", path: "/status"} }, 200},
@@ -185,6 +192,9 @@ func TestOpenAPI_Conformance(t *testing.T) {
 	send(main, req{method: "POST", path: "/windows/" + id + "/extend", body: `{"by_seconds":"1"}`}, 400)
 	send(main, req{method: "POST", path: "/windows/" + id + "/extend", body: `{"by_seconds":0}`}, 422)
 	send(main, req{method: "POST", path: "/windows/" + id + "/cancel", body: `{"x":1}`}, 400)
+	send(main, req{method: "POST", path: "/windows/" + id + "/skip", body: `{"occurrence":1}`}, 400)
+	send(main, req{method: "POST", path: "/windows/" + id + "/skip", body: `{"occurrence":"2026-12-06T02:00:00Z"}`}, 409)
+	send(main, req{method: "POST", path: "/windows/" + weekly(main) + "/skip", body: `{"occurrence":"2026-12-07T02:00:00Z"}`}, 422)
 	send(main, req{method: "POST", path: "/down", body: `{"for_seconds":true}`}, 400)
 	send(main, req{method: "POST", path: "/down", body: `{"for_seconds":0}`}, 422)
 	send(main, req{method: "POST", path: "/up", body: `{"x":1}`}, 400)

@@ -124,6 +124,9 @@ var wireField = map[string]string{
 	maintenance.FieldNotifyMessage: "notify_message",
 	maintenance.FieldValidity:      "validity",
 	maintenance.FieldLead:          "lead_seconds",
+	maintenance.FieldRecurrence:    "recurrence.rule",
+	maintenance.FieldZone:          "recurrence.zone",
+	maintenance.FieldExceptions:    "recurrence.exceptions",
 	maintenance.FieldActor:         "actor",
 }
 

@@ -204,7 +204,7 @@ func (h *handler) createWindow(w http.ResponseWriter, r *http.Request, actor str
 	if p != nil {
 		return p
 	}
-	win, p := decodeWindow(body, true)
+	win, _, p := decodeWindow(body, true)
 	if p != nil {
 		return p
 	}
@@ -289,6 +289,8 @@ func (h *handler) actionProblem(ctx context.Context, err error, version int64, r
 		return conflict(fmt.Sprintf("window %d has not started (it starts at %s): cancel or delete it instead", nae.Window.ID, FormatInstant(nae.Window.Start)))
 	case errors.As(err, &nae):
 		return conflict(fmt.Sprintf("window %d has finished already (at %s)", nae.Window.ID, FormatInstant(nae.Window.Stop)))
+	case errors.As(err, new(notRecurringError)):
+		return conflict(err.Error())
 	case errors.Is(err, maintenance.ErrConflict) && version != 0:
 		return problem(http.StatusPreconditionFailed, "the window changed while this request was served")
 	case errors.Is(err, maintenance.ErrConflict):
@@ -311,14 +313,20 @@ func (h *handler) replaceWindow(w http.ResponseWriter, r *http.Request, actor st
 	if p != nil {
 		return p
 	}
-	in, p := decodeWindow(body, false)
+	in, given, p := decodeWindow(body, false)
 	if p != nil {
 		return p
 	}
 	var pre *Problem
 	stored, _, err := h.m.Modify(r.Context(), id, actor, func(_ time.Time, cur maintenance.Window) (maintenance.Window, bool, error) {
-		if !cond.matchStrong(etag(cur.Version)) {
+		switch {
+		case !cond.matchStrong(etag(cur.Version)):
 			pre = stale(cur)
+			return cur, false, errPrecondition
+		case !given && !cur.Recurrence.IsZero():
+			// A body without "recurrence", from a client that does not
+			// know it, would make the window happen once: refuse.
+			pre = invalid([]FieldError{{Field: "recurrence", Reason: reasonKeepRecurrence}})
 			return cur, false, errPrecondition
 		}
 		return in, true, nil
@@ -426,6 +434,51 @@ func (h *handler) extendWindow(w http.ResponseWriter, r *http.Request, actor str
 func (h *handler) cancelWindow(w http.ResponseWriter, r *http.Request, actor string) *Problem {
 	return h.action(w, r, nil, decodeEmpty, func(ctx context.Context, id, version int64) (maintenance.Window, error) {
 		return h.m.Cancel(ctx, id, version, actor)
+	})
+}
+
+// notRecurringError is the error of an occurrence asked of a window that
+// does not repeat.
+type notRecurringError struct{ id int64 }
+
+func (e notRecurringError) Error() string {
+	return fmt.Sprintf("window %d does not repeat: it has no occurrence to skip", e.id)
+}
+
+// skipOccurrence serves POST /windows/{id}/skip: one occurrence of a
+// recurring window does not happen (maintenance.Manager.SkipOccurrence, an
+// exception). Skipping one already skipped changes nothing. Without
+// If-Match it acts on the current version, retrying a bounded number of
+// times when the window changes meanwhile.
+func (h *handler) skipOccurrence(w http.ResponseWriter, r *http.Request, actor string) *Problem {
+	var occ time.Time
+	decode := func(body []byte) *Problem {
+		var p *Problem
+		occ, p = decodeSkip(body)
+		return p
+	}
+	rename := map[string]string{maintenance.FieldExceptions: "occurrence"}
+	return h.action(w, r, rename, decode, func(ctx context.Context, id, version int64) (maintenance.Window, error) {
+		for attempt := 1; ; attempt++ {
+			at := version
+			if at == 0 {
+				cur, err := h.m.Get(ctx, id)
+				if err != nil {
+					return maintenance.Window{}, err
+				}
+				at = cur.Version
+			}
+			out, err := h.m.SkipOccurrence(ctx, id, occ, at, actor)
+			var ve *maintenance.ValidationError
+			if errors.As(err, &ve) {
+				if _, ok := ve.Reason(maintenance.FieldRecurrence); ok {
+					return maintenance.Window{}, notRecurringError{id}
+				}
+			}
+			if version != 0 || !errors.Is(err, maintenance.ErrConflict) || attempt == maintenance.ModifyAttempts {
+				return out, err
+			}
+		}
 	})
 }
 

@@ -3,6 +3,7 @@ package httpapi
 import (
 	"encoding/json"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/sysmaint/sysmaint/maintenance"
@@ -42,9 +43,16 @@ type Window struct {
 	// LeadSeconds is the window's own notice time in whole seconds; 0
 	// means the Manager's ("lead_seconds").
 	LeadSeconds int64 `json:"lead_seconds"`
+	// Recurrence says how the window repeats ("recurrence"); nil (JSON
+	// null) for a window that happens once. Start and Stop of a recurring
+	// window are those of its first occurrence; the windows of a Status
+	// are single occurrences, with the recurrence's rule and zone and no
+	// exceptions.
+	Recurrence *Recurrence `json:"recurrence"`
 	// State is "planned", "active" or "finished" at the instant of the
-	// response ("state"). It is computed, not stored: the ETag does not
-	// cover it.
+	// response ("state"), from Start and Stop (for a recurring window,
+	// those of its first occurrence). It is computed, not stored: the
+	// ETag does not cover it.
 	State string `json:"state"`
 	// CreatedAt and CreatedBy record who added the window and when
 	// ("created_at", "created_by").
@@ -72,6 +80,7 @@ func NewWindow(w maintenance.Window, now time.Time) Window {
 		NotifyMessage:    w.NotifyMessage,
 		Validity:         w.Validity.String(),
 		LeadSeconds:      int64(w.Lead / time.Second),
+		Recurrence:       newRecurrence(w.Recurrence),
 		State:            w.StateAt(now).String(),
 		CreatedAt:        w.CreatedAt,
 		CreatedBy:        w.CreatedBy,
@@ -82,9 +91,10 @@ func NewWindow(w maintenance.Window, now time.Time) Window {
 }
 
 // Input returns the fields of w a client sends back to replace it (PUT):
-// the writable ones, validity included.
+// the writable ones, validity and recurrence included.
 func (w Window) Input() WindowInput {
 	return WindowInput{
+		Recurrence:       w.Recurrence.clone(),
 		Start:            w.Start,
 		Stop:             w.Stop,
 		Comment:          w.Comment,
@@ -106,21 +116,22 @@ func etag(version int64) string { return fmt.Sprintf(`"v%d"`, version) }
 
 // windowJSON is Window with its instants as text.
 type windowJSON struct {
-	ID               int64  `json:"id"`
-	Start            string `json:"start"`
-	Stop             string `json:"stop"`
-	Comment          string `json:"comment"`
-	LoginMessage     string `json:"login_message"`
-	ShowLoginMessage bool   `json:"show_login_message"`
-	NotifyMessage    string `json:"notify_message"`
-	Validity         string `json:"validity"`
-	LeadSeconds      int64  `json:"lead_seconds"`
-	State            string `json:"state"`
-	CreatedAt        string `json:"created_at"`
-	CreatedBy        string `json:"created_by"`
-	ChangedAt        string `json:"changed_at"`
-	ChangedBy        string `json:"changed_by"`
-	Version          int64  `json:"version"`
+	ID               int64           `json:"id"`
+	Start            string          `json:"start"`
+	Stop             string          `json:"stop"`
+	Comment          string          `json:"comment"`
+	LoginMessage     string          `json:"login_message"`
+	ShowLoginMessage bool            `json:"show_login_message"`
+	NotifyMessage    string          `json:"notify_message"`
+	Validity         string          `json:"validity"`
+	LeadSeconds      int64           `json:"lead_seconds"`
+	Recurrence       *recurrenceJSON `json:"recurrence"`
+	State            string          `json:"state"`
+	CreatedAt        string          `json:"created_at"`
+	CreatedBy        string          `json:"created_by"`
+	ChangedAt        string          `json:"changed_at"`
+	ChangedBy        string          `json:"changed_by"`
+	Version          int64           `json:"version"`
 }
 
 // wire returns w as its JSON struct.
@@ -128,7 +139,8 @@ func (w Window) wire() windowJSON {
 	return windowJSON{
 		ID: w.ID, Start: FormatInstant(w.Start), Stop: FormatInstant(w.Stop),
 		Comment: w.Comment, LoginMessage: w.LoginMessage, ShowLoginMessage: w.ShowLoginMessage,
-		NotifyMessage: w.NotifyMessage, Validity: w.Validity, LeadSeconds: w.LeadSeconds, State: w.State,
+		NotifyMessage: w.NotifyMessage, Validity: w.Validity, LeadSeconds: w.LeadSeconds,
+		Recurrence: w.Recurrence.wire(), State: w.State,
 		CreatedAt: FormatInstant(w.CreatedAt), CreatedBy: w.CreatedBy,
 		ChangedAt: FormatInstant(w.ChangedAt), ChangedBy: w.ChangedBy, Version: w.Version,
 	}
@@ -141,7 +153,8 @@ func (j windowJSON) window() (Window, error) {
 		NotifyMessage: j.NotifyMessage, Validity: j.Validity, LeadSeconds: j.LeadSeconds, State: j.State,
 		CreatedBy: j.CreatedBy, ChangedBy: j.ChangedBy, Version: j.Version,
 	}
-	var errs [4]error
+	var errs [5]error
+	out.Recurrence, errs[4] = j.Recurrence.recurrence()
 	out.Start, errs[0] = parseOptionalInstant("start", j.Start)
 	out.Stop, errs[1] = parseOptionalInstant("stop", j.Stop)
 	out.CreatedAt, errs[2] = parseOptionalInstant("created_at", j.CreatedAt)
@@ -185,6 +198,13 @@ func wireWindows(ws []Window) []windowJSON {
 // required; Validity is required on replace and defaults to "valid" on
 // create; the texts default to empty, ShowLoginMessage to false and
 // LeadSeconds to 0 (the Manager's lead time).
+//
+// Recurrence is always written, as null when nil: a replace with a nil
+// Recurrence makes a recurring window happen once. [Window.Input] copies
+// the window's recurrence, so a read-modify-write keeps it. (The server
+// refuses a replace of a recurring window whose body has no "recurrence"
+// member at all, as sent by clients that do not know it, rather than
+// drop the recurrence.)
 type WindowInput struct {
 	// Start is the first instant of the window ("start").
 	Start time.Time `json:"start"`
@@ -204,28 +224,137 @@ type WindowInput struct {
 	// LeadSeconds is the window's own notice time; 0 means the
 	// Manager's ("lead_seconds").
 	LeadSeconds int64 `json:"lead_seconds,omitempty"`
+	// Recurrence makes the window repeat ("recurrence"); nil makes it
+	// happen once. Start must then be the rule's first occurrence, and
+	// Stop - Start is the length of every occurrence.
+	Recurrence *Recurrence `json:"recurrence"`
 }
 
 // windowInputJSON is WindowInput with its instants as text.
 type windowInputJSON struct {
-	Start            string `json:"start,omitempty"`
-	Stop             string `json:"stop,omitempty"`
-	Comment          string `json:"comment"`
-	LoginMessage     string `json:"login_message,omitempty"`
-	ShowLoginMessage bool   `json:"show_login_message,omitempty"`
-	NotifyMessage    string `json:"notify_message,omitempty"`
-	Validity         string `json:"validity,omitempty"`
-	LeadSeconds      int64  `json:"lead_seconds,omitempty"`
+	Start            string          `json:"start,omitempty"`
+	Stop             string          `json:"stop,omitempty"`
+	Comment          string          `json:"comment"`
+	LoginMessage     string          `json:"login_message,omitempty"`
+	ShowLoginMessage bool            `json:"show_login_message,omitempty"`
+	NotifyMessage    string          `json:"notify_message,omitempty"`
+	Validity         string          `json:"validity,omitempty"`
+	LeadSeconds      int64           `json:"lead_seconds,omitempty"`
+	Recurrence       *recurrenceJSON `json:"recurrence"`
 }
 
 // MarshalJSON writes in with its instants in the API's format; a zero
-// instant is left out.
+// instant is left out, a nil Recurrence written as null.
 func (in WindowInput) MarshalJSON() ([]byte, error) {
 	return json.Marshal(windowInputJSON{
 		Start: FormatInstant(in.Start), Stop: FormatInstant(in.Stop), Comment: in.Comment,
 		LoginMessage: in.LoginMessage, ShowLoginMessage: in.ShowLoginMessage, NotifyMessage: in.NotifyMessage,
-		Validity: in.Validity, LeadSeconds: in.LeadSeconds,
+		Validity: in.Validity, LeadSeconds: in.LeadSeconds, Recurrence: in.Recurrence.wire(),
 	})
+}
+
+// Recurrence is how a recurring window repeats, as the API sends and reads
+// it (the member "recurrence" of [Window] and [WindowInput]); see
+// [maintenance.Recurrence]. Every occurrence starts at the wall-clock time
+// of the window's start in Zone, on each date Rule selects, and lasts
+// stop - start (an exact duration); a start the clocks skip moves forward
+// by the gap, one they repeat is the first of the two instants (RFC 5545).
+type Recurrence struct {
+	// Rule is an RFC 5545 RRULE value without "RRULE:" ("rule"), such as
+	// "FREQ=WEEKLY;BYDAY=SU" or "FREQ=MONTHLY;BYDAY=1TU;COUNT=12": FREQ
+	// DAILY, WEEKLY, MONTHLY or YEARLY with INTERVAL, BYMONTH,
+	// BYMONTHDAY, BYDAY (with ordinals such as 1TU or -1FR), WKST, and
+	// COUNT or UNTIL; at most 500 bytes. Required. The server answers it
+	// in a canonical form (maintenance.Rule.String).
+	Rule string
+	// Zone is the IANA time zone the rule runs in ("zone"), such as
+	// "Europe/Berlin". Required.
+	Zone string
+	// Exceptions are the occurrences that do not happen (RFC 5545
+	// EXDATE), each named by its start ("exceptions"): RFC 3339 instants,
+	// each an occurrence of the rule, at most 1000. The server answers
+	// them in UTC, sorted, without duplicates; an empty list, never null.
+	Exceptions []time.Time
+}
+
+// recurrenceJSON is Recurrence with its instants as text.
+type recurrenceJSON struct {
+	Rule       string   `json:"rule"`
+	Zone       string   `json:"zone"`
+	Exceptions []string `json:"exceptions"`
+}
+
+// newRecurrence returns the wire form of r; nil for the zero Recurrence.
+func newRecurrence(r maintenance.Recurrence) *Recurrence {
+	if r.IsZero() {
+		return nil
+	}
+	out := &Recurrence{Rule: r.Rule, Zone: r.Zone, Exceptions: make([]time.Time, len(r.Exceptions))}
+	copy(out.Exceptions, r.Exceptions)
+	return out
+}
+
+// domain returns r as the domain's Recurrence; the zero one for nil.
+func (r *Recurrence) domain() maintenance.Recurrence {
+	if r == nil {
+		return maintenance.Recurrence{}
+	}
+	return maintenance.Recurrence{Rule: r.Rule, Zone: r.Zone, Exceptions: slices.Clone(r.Exceptions)}
+}
+
+// clone returns a copy of r that shares no memory with it; nil for nil.
+func (r *Recurrence) clone() *Recurrence {
+	if r == nil {
+		return nil
+	}
+	out := *r
+	out.Exceptions = append([]time.Time{}, r.Exceptions...)
+	return &out
+}
+
+// wire returns r as its JSON struct; nil for nil.
+func (r *Recurrence) wire() *recurrenceJSON {
+	if r == nil {
+		return nil
+	}
+	j := &recurrenceJSON{Rule: r.Rule, Zone: r.Zone, Exceptions: make([]string, len(r.Exceptions))}
+	for i, t := range r.Exceptions {
+		j.Exceptions[i] = FormatInstant(t)
+	}
+	return j
+}
+
+// recurrence returns the Recurrence j holds; nil for nil.
+func (j *recurrenceJSON) recurrence() (*Recurrence, error) {
+	if j == nil {
+		return nil, nil
+	}
+	out := &Recurrence{Rule: j.Rule, Zone: j.Zone, Exceptions: make([]time.Time, len(j.Exceptions))}
+	for i, s := range j.Exceptions {
+		t, err := ParseInstant(s)
+		if err != nil {
+			return nil, fmt.Errorf("httpapi: recurrence.exceptions[%d]: %q is not an RFC 3339 instant", i, s)
+		}
+		out.Exceptions[i] = t
+	}
+	return out, nil
+}
+
+// MarshalJSON writes r with its instants in the API's format.
+func (r Recurrence) MarshalJSON() ([]byte, error) { return json.Marshal(r.wire()) }
+
+// UnmarshalJSON reads a recurrence as the API writes it.
+func (r *Recurrence) UnmarshalJSON(b []byte) error {
+	var j recurrenceJSON
+	if err := json.Unmarshal(b, &j); err != nil {
+		return err
+	}
+	out, err := j.recurrence()
+	if err != nil {
+		return err
+	}
+	*r = *out
+	return nil
 }
 
 // DownInput is the body of POST /down: a window that starts now and lasts
@@ -242,6 +371,22 @@ type DownInput struct {
 	LoginMessage string `json:"login_message,omitempty"`
 	// ShowLoginMessage turns the login message on ("show_login_message").
 	ShowLoginMessage bool `json:"show_login_message,omitempty"`
+}
+
+// SkipInput is the body of POST /windows/{id}/skip: the occurrence of a
+// recurring window to skip, named by its start ("occurrence", required,
+// an RFC 3339 instant): the start the window's occurrences, and the
+// windows of GET /status, have.
+type SkipInput struct {
+	// Occurrence is the start of the occurrence to skip.
+	Occurrence time.Time `json:"occurrence"`
+}
+
+// MarshalJSON writes in with its instant in the API's format.
+func (in SkipInput) MarshalJSON() ([]byte, error) {
+	return json.Marshal(struct {
+		Occurrence string `json:"occurrence"`
+	}{FormatInstant(in.Occurrence)})
 }
 
 // DefaultDownComment is the comment of a window started by POST /down

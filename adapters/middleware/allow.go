@@ -2,6 +2,7 @@ package middleware
 
 import (
 	"fmt"
+	"hash/maphash"
 	"net/http"
 	"slices"
 	"strings"
@@ -19,6 +20,43 @@ type allowList struct {
 	// that begins with none of them matches no pattern, so the muxes
 	// need not be asked (ServeMux allocates to find no match).
 	prefixes []string
+	// byMethod and byHost say whether a pattern names a method or a
+	// host: otherwise the answer does not depend on them.
+	byMethod, byHost bool
+	// seen keeps the muxes' answers (ServeMux allocates to match a
+	// subtree, and takes a lock), by exactly what they read of a request.
+	seen *allowCache
+}
+
+// allowCache keeps the answers of an allow list's muxes in a slotTable.
+type allowCache struct {
+	seed maphash.Seed
+	slotTable[allowKey, bool]
+}
+
+// allowKey is everything the muxes read of a request that is not
+// CONNECT: the method, the Host header, and the path and raw path, from
+// which the escaped path ServeMux routes on follows. The method and the
+// host are left empty when no pattern names one.
+type allowKey struct {
+	method, host, path, rawPath string
+}
+
+// maxCachedPath is the longest path whose answer is kept, in bytes.
+const maxCachedPath = 256
+
+func (k *allowKey) hash(seed maphash.Seed) uint64 {
+	h := maphash.String(seed, k.path)
+	if k.rawPath != "" {
+		h = mix(h, maphash.String(seed, k.rawPath))
+	}
+	if k.method != "" {
+		h = mix(h, maphash.String(seed, k.method))
+	}
+	if k.host != "" {
+		h = mix(h, maphash.String(seed, k.host))
+	}
+	return h
 }
 
 // allowMark is the handler every allow pattern is registered with: the
@@ -44,6 +82,16 @@ func newAllowList(who string, patterns []string) allowList {
 		if err := register(http.NewServeMux(), p); err != nil {
 			panic(fmt.Sprintf("middleware: %s: Allow entry %q is not an http.ServeMux pattern: %v", who, p, err))
 		}
+		// As ServeMux reads a pattern: a method ends at a blank, a host
+		// at the first "/" after it.
+		rest := p
+		if i := strings.IndexAny(p, " \t"); i >= 0 {
+			a.byMethod = true
+			rest = strings.TrimLeft(p[i+1:], " \t")
+		}
+		if strings.IndexByte(rest, '/') != 0 {
+			a.byHost = true
+		}
 		if pre := literalPrefix(p); !slices.Contains(a.prefixes, pre) {
 			a.prefixes = append(a.prefixes, pre)
 		}
@@ -59,6 +107,9 @@ func newAllowList(who string, patterns []string) allowList {
 			_ = register(mux, p) // valid on an empty mux, checked above
 			a.muxes = append(a.muxes, mux)
 		}
+	}
+	if len(a.muxes) > 0 {
+		a.seen = &allowCache{seed: maphash.MakeSeed()}
 	}
 	return a
 }
@@ -92,10 +143,32 @@ func register(mux *http.ServeMux, pattern string) (err error) {
 // allows reports whether r is in canonical form ([canonicalPath]) and an
 // http.ServeMux holding the allow patterns would route r to one of them:
 // a redirect (to add a trailing slash), a 404 or a 405 is no match.
+//
+// The answers for requests other than CONNECT are kept (a few hundred),
+// by method, host and path: a path asked for again costs a lookup.
 func (a allowList) allows(r *http.Request) bool {
 	if len(a.muxes) == 0 || !canonicalPath(r) || !a.maybe(r.URL.Path) {
 		return false
 	}
+	if r.Method == http.MethodConnect || len(r.URL.Path) > maxCachedPath {
+		return a.route(r)
+	}
+	k := allowKey{path: r.URL.Path, rawPath: r.URL.RawPath}
+	if a.byMethod {
+		k.method = r.Method
+	}
+	if a.byHost {
+		k.host = r.Host
+	}
+	h := k.hash(a.seen.seed)
+	if ok := a.seen.get(h, &k); ok != nil {
+		return *ok
+	}
+	return *a.seen.put(h, k, a.route(r))
+}
+
+// route reports whether one of the muxes routes r to an allow pattern.
+func (a allowList) route(r *http.Request) bool {
 	for _, mux := range a.muxes {
 		if h, _ := mux.Handler(r); h == mark {
 			return true

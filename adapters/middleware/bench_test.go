@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -172,4 +173,134 @@ func BenchmarkLockout_Window(b *testing.B) {
 	b.Run("allowed-subtree", func(b *testing.B) { run(b, "/static/css/app.css", false) })
 	b.Run("admin", func(b *testing.B) { run(b, "/tickets/42", true) })
 	b.Run("locked-out", func(b *testing.B) { run(b, "/tickets/42", false) })
+}
+
+// stringHeaderWriter is headerWriter with WriteString, as net/http's own
+// ResponseWriter has: the lockout writes its cached bodies through it.
+type stringHeaderWriter struct{ headerWriter }
+
+func (stringHeaderWriter) WriteString(s string) (int, error) { return len(s), nil }
+
+// sinkKind keeps the kind of the notices the benchmarks read, so that
+// the compiler cannot drop the reads.
+var sinkKind notify.Kind
+
+// BenchmarkMiddleware_Window measures what a request pays near and during
+// a window, beside a bare handler in the same run. "far" is Maintenance
+// (banner and lockout) two hours before the window; "upcoming" half an
+// hour before it, within the lead time; "active" during it. The banner is
+// read in the handler as a template would: "context" through Maintenance
+// and NoticeFromContext, which costs net/http's r.WithContext
+// allocations; "notices" through Notices by the bare handler, with no
+// middleware. "allowed" is a path of the lockout's allow list (a
+// stylesheet), "locked-out-html" and "locked-out-json" the answer to a
+// request it refuses, by its Accept header: Maintenance with the lockout
+// only, so that the banner is not counted twice. The viewer is an agent
+// in Berlin reading German. The Manager's clock is a mock fixed at the
+// instant (a clock.Mock's Now takes a lock: the status read is part of
+// every figure but "bare").
+func BenchmarkMiddleware_Window(b *testing.B) {
+	viewer := agentViewer(b, "de")
+	viewerFunc := func(*http.Request) (notify.Viewer, bool) { return viewer, true }
+	texts := notify.New(nil)
+	bare := http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { w.WriteHeader(http.StatusNoContent) })
+	fromContext := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if n := middleware.NoticeFromContext(r.Context()); n.Kind != notify.NoticeNone {
+			sinkKind = n.Kind
+		}
+		w.WriteHeader(http.StatusNoContent)
+	})
+	notices := func(m *maintenance.Manager) http.Handler {
+		ns := middleware.NewNotices(m, texts, viewerFunc)
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if n := ns.Notice(r); n.Kind != notify.NoticeNone {
+				sinkKind = n.Kind
+			}
+			w.WriteHeader(http.StatusNoContent)
+		})
+	}
+	w := window(at(12, 0), at(14, 0))
+	w.NotifyMessage = "Helpdesk down until 14:00."
+	manager := func(now time.Time) *maintenance.Manager {
+		m, _ := newManager(b, now, w)
+		return m
+	}
+	banner := func(m *maintenance.Manager) http.Handler {
+		return middleware.Maintenance(m, &middleware.Options{Texts: texts, Viewer: viewerFunc})(fromContext)
+	}
+	lockout := func(m *maintenance.Manager) http.Handler {
+		return middleware.Maintenance(m, &middleware.Options{Texts: texts,
+			Lockout: &middleware.LockoutOptions{Allow: []string{"/login", "/static/"}, Viewer: viewerFunc}})(fromContext)
+	}
+	full := func(m *maintenance.Manager) http.Handler {
+		return middleware.Maintenance(m, &middleware.Options{Texts: texts, Viewer: viewerFunc,
+			Lockout: &middleware.LockoutOptions{Allow: []string{"/login", "/static/"}}})(fromContext)
+	}
+	run := func(b *testing.B, h http.Handler, path, accept string) {
+		req := httptest.NewRequest(http.MethodGet, path, nil)
+		if accept != "" {
+			req.Header.Set("Accept", accept)
+		}
+		w := stringHeaderWriter{headerWriter{h: http.Header{}}}
+		h.ServeHTTP(w, req) // fill the caches
+		b.ReportAllocs()
+		for b.Loop() {
+			clear(w.h)
+			h.ServeHTTP(w, req)
+		}
+	}
+	far, upcoming, active := manager(at(10, 0)), manager(at(11, 45)), manager(at(12, 30))
+	b.Run("bare", func(b *testing.B) { run(b, bare, "/tickets", "") })
+	b.Run("far", func(b *testing.B) { run(b, full(far), "/tickets", "") })
+	b.Run("upcoming/context", func(b *testing.B) { run(b, banner(upcoming), "/tickets", "") })
+	b.Run("upcoming/notices", func(b *testing.B) { run(b, notices(upcoming), "/tickets", "") })
+	b.Run("active/context", func(b *testing.B) { run(b, banner(active), "/tickets", "") })
+	b.Run("active/notices", func(b *testing.B) { run(b, notices(active), "/tickets", "") })
+	b.Run("active/allowed", func(b *testing.B) { run(b, lockout(active), "/static/app.css", "") })
+	b.Run("active/locked-out-html", func(b *testing.B) { run(b, lockout(active), "/tickets", "text/html") })
+	b.Run("active/locked-out-json", func(b *testing.B) { run(b, lockout(active), "/tickets", "application/json") })
+}
+
+// BenchmarkLockout_Server serves locked-out requests through a real
+// net/http server and client over loopback, beside a handler that writes
+// an answer of the same headers and size itself (Header().Set, one
+// Write): the difference is what the lockout costs beyond what net/http
+// needs for any such answer. Both figures include the client's work.
+func BenchmarkLockout_Server(b *testing.B) {
+	m, _ := newManager(b, at(12, 30), window(at(12, 0), at(14, 0)))
+	lockout := middleware.Lockout(m, nil)(http.HandlerFunc(func(http.ResponseWriter, *http.Request) { b.Error("next called") }))
+	rec := httptest.NewRecorder()
+	lockout.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/tickets", nil))
+	body, header := rec.Body.Bytes(), rec.Header()
+	same := http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		h := w.Header()
+		for _, k := range []string{"Retry-After", "Cache-Control", "X-Content-Type-Options", "Vary", "Content-Type", "Content-Length"} {
+			h.Set(k, header.Get(k))
+		}
+		w.WriteHeader(http.StatusServiceUnavailable)
+		_, _ = w.Write(body)
+	})
+	run := func(b *testing.B, h http.Handler) {
+		srv := httptest.NewServer(h)
+		defer srv.Close()
+		client := srv.Client()
+		req, err := http.NewRequest(http.MethodGet, srv.URL+"/tickets", nil)
+		require.NoError(b, err)
+		buf := make([]byte, 4096)
+		b.ReportAllocs()
+		for b.Loop() {
+			resp, err := client.Do(req)
+			if err != nil {
+				b.Fatal(err)
+			}
+			for {
+				if _, err := resp.Body.Read(buf); err != nil {
+					break
+				}
+			}
+			_ = resp.Body.Close()
+		}
+	}
+	b.Run("same-answer", func(b *testing.B) { run(b, same) })
+	b.Run("lockout", func(b *testing.B) { run(b, lockout) })
 }

@@ -1,6 +1,6 @@
 // Package middleware connects sysmaint to a host's net/http stack: the
-// maintenance banner in the request context ([Banner], [NoticeFromContext]),
-// the login rule in front of the login handler ([LoginGateWith]), an optional
+// maintenance banner in the request context ([Banner], [NoticeFromContext])
+// or for the asking ([Notices]), the login rule in front of the login handler ([LoginGateWith]), an optional
 // 503 lockout ([Lockout]) and optional ending of existing non-admin
 // sessions ([EndSessions]). [Maintenance] does the work of Banner, Lockout
 // and EndSessions in one middleware, reading the status once per request:
@@ -67,6 +67,40 @@
 // or for the bypass link also while one is upcoming. BenchmarkMiddleware
 // measures the middleware against a bare handler, with and without every
 // lockout option configured.
+//
+// # Near and during a window
+//
+// What a request pays near a window is kept close to what it pays far
+// from one: what is shown is made once per status of the Manager and kept
+// (see the bounds below), and reused by every request until the status
+// changes (a window starts or stops, the schedule is reloaded).
+//
+//   - The banner: [Notices] gives a handler the viewer's notice with no
+//     allocation, the texts made once per language, time zone and status.
+//     [Banner] and [Maintenance] put the same notice into the request
+//     context, which costs net/http's r.WithContext: two allocations (the
+//     copy of the request, and the context) on each request with a notice.
+//   - The lockout: the built-in page and the JSON body are made once per
+//     status, message and format; each answer splices in what changes
+//     (the page's lang attribute, the JSON's retry_after), and its headers
+//     are set from values shared by every answer, so a locked-out request
+//     allocates nothing of its own, only what net/http needs for the
+//     header map it sends. A [LockoutOptions.Page] hook gets headers of
+//     its own and renders as it likes.
+//   - The allow list: its answers are kept by method, host and path (as
+//     far as its patterns name them), so a path allowed once (a
+//     stylesheet, the health check) costs a lookup, not a ServeMux match,
+//     which allocates.
+//
+// The notices are kept by viewer language, zone and kind, a few hundred
+// at most; the texts inside them are rendered by [notify.Texts], which
+// keeps them by what they depend on and by the language its Translator
+// matches, so that languages made up by clients share one rendering. Give
+// viewers of one zone the same *time.Location ([notify.NewViewer] does).
+// The shared header values must not be written into: change a header with
+// Header().Set, which replaces its value, never through the []string the
+// map holds. BenchmarkMiddleware_Window measures each path beside a bare
+// handler.
 //
 // # Login gate
 //
@@ -198,6 +232,10 @@
 //
 // # Concurrency
 //
-// The middleware keeps no state besides its configuration; it is safe for
-// concurrent use, provided the host's callbacks are.
+// The middleware keeps no state besides its configuration and the
+// bounded caches of what it shows (see "Near and during a window"), which
+// take no lock; it is safe for concurrent use, provided the host's
+// callbacks are. A cache holds the last status it served, and so the
+// schedule of that status, until a request near or during a window brings
+// a newer one.
 package middleware

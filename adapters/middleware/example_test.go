@@ -280,3 +280,51 @@ func ExampleEndSessions() {
 	// s2 200
 	// sessions left: 1
 }
+
+// ExampleNotices gives a page handler the banner without the request
+// context: built once, asked once per request, it allocates nothing.
+func ExampleNotices() {
+	ctx := context.Background()
+	mock := clock.NewMock()
+	mock.Set(time.Date(2026, 11, 24, 21, 45, 0, 0, time.UTC))
+	m := maintenance.New(memstore.NewWindowStore(), &maintenance.Options{Clock: mock})
+	_, err := m.Add(ctx, maintenance.Window{
+		Start:    time.Date(2026, 11, 24, 22, 0, 0, 0, time.UTC),
+		Stop:     time.Date(2026, 11, 24, 23, 0, 0, 0, time.UTC),
+		Comment:  "Database upgrade",
+		Validity: maintenance.Valid,
+	}, "root")
+	if err != nil {
+		panic(err)
+	}
+
+	berlin, err := notify.NewViewer(session.Agent, "Europe/Berlin", "de")
+	if err != nil {
+		panic(err)
+	}
+	notices := middleware.NewNotices(m, notify.New(nil), func(r *http.Request) (notify.Viewer, bool) {
+		return berlin, r.Header.Get("X-User") != ""
+	})
+	page := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if n := notices.Notice(r); n.Kind != notify.NoticeNone {
+			fmt.Fprintf(w, "[%s] %s", n.Kind, n.Text)
+		}
+	})
+
+	get := func() {
+		r := httptest.NewRequest(http.MethodGet, "/tickets", nil)
+		r.Header.Set("X-User", "anna")
+		w := httptest.NewRecorder()
+		page.ServeHTTP(w, r)
+		fmt.Printf("%s %q\n", mock.Now().Format("15:04"), w.Body.String())
+	}
+	get()
+	mock.Set(time.Date(2026, 11, 24, 22, 30, 0, 0, time.UTC))
+	get()
+	mock.Set(time.Date(2026, 11, 24, 23, 0, 0, 0, time.UTC))
+	get()
+	// Output:
+	// 21:45 "[upcoming] Eine Systemwartung beginnt am 24.11.2026 23:00 CET und endet voraussichtlich am 25.11.2026 00:00 CET"
+	// 22:30 "[active] Wir führen planmäßige Wartungsarbeiten durch."
+	// 23:00 ""
+}

@@ -1,13 +1,15 @@
 package middleware
 
 import (
-	"bytes"
 	"encoding/json"
 	"fmt"
+	"hash/maphash"
 	"html/template"
+	"io"
 	"net/http"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/sysmaint/sysmaint/maintenance"
@@ -200,7 +202,10 @@ type LockoutPage struct {
 //
 // The message is the active notification of [notify.Texts.Banner] for the
 // viewer; the built-in page escapes it. A HEAD request gets the headers of
-// the GET answer and no body.
+// the GET answer and no body. The built-in answers are made once per
+// status and message and kept, and their headers are set from shared
+// values (see the package documentation, "Near and during a window"): a
+// locked-out request allocates nothing of its own.
 //
 // Lockout is opt-in: Znuny lets everyone already logged in keep working
 // during maintenance and only refuses new logins (see [LoginGate]).
@@ -232,16 +237,20 @@ func Lockout(m *maintenance.Manager, opts *LockoutOptions) func(http.Handler) ht
 // lockout is the work of Lockout at a given status, shared with
 // Maintenance.
 type lockout struct {
-	o      LockoutOptions
-	allow  allowList
-	ips    clientIPs
-	bypass *bypass // nil without LockoutOptions.Bypass
+	o       LockoutOptions
+	allow   allowList
+	ips     clientIPs
+	bypass  *bypass // nil without LockoutOptions.Bypass
+	notices noticeCache
+	bodies  *statusCache[bodyKey, lockoutBody]
+	retry   atomic.Pointer[retryValue]
+	heading string // the built-in page's heading: "503 Service Unavailable", or "" for 200
 }
 
 // newLockout applies the defaults to opts and checks them; who names the
 // constructor in the panic on a bad option.
 func newLockout(who string, opts *LockoutOptions) *lockout {
-	l := &lockout{}
+	l := &lockout{notices: newNoticeCache(), bodies: newStatusCache[bodyKey, lockoutBody](hashBody)}
 	if opts != nil {
 		l.o = *opts
 	}
@@ -256,6 +265,9 @@ func newLockout(who string, opts *LockoutOptions) *lockout {
 	}
 	if f := l.o.RetryAfter; f != RetryAfterSeconds && f != RetryAfterDate {
 		panic(fmt.Sprintf("middleware: %s: unknown %v", who, f))
+	}
+	if l.o.Status != http.StatusOK {
+		l.heading = strconv.Itoa(l.o.Status) + " " + http.StatusText(l.o.Status)
 	}
 	l.allow = newAllowList(who, l.o.Allow)
 	l.ips = newClientIPs(who, l.o.AllowIPs, l.o.TrustedProxies, l.o.ForwardedHeader)
@@ -273,7 +285,7 @@ func (l *lockout) refuse(st maintenance.Status, now time.Time, w http.ResponseWr
 		if l.bypass == nil {
 			return false
 		}
-		if _, ok := st.Upcoming(); !ok {
+		if !st.HasUpcoming() {
 			return false
 		}
 		return l.bypass.serveLink(w, r, now, l.o.Stats)
@@ -326,6 +338,30 @@ func retryAfterDate(end time.Time) string {
 	return t.Format(http.TimeFormat)
 }
 
+// retryValue is the Retry-After of the answers of one second: the seconds
+// until end, in digits, and the header's value. The lockout keeps the last
+// one, so that answers within the same second share it.
+type retryValue struct {
+	end    time.Time
+	secs   int64
+	digits []byte   // secs in decimal, for the JSON body
+	header []string // the Retry-After header's value; never changed
+}
+
+// retryFor returns the retryValue for secs seconds before end.
+func (l *lockout) retryFor(end time.Time, secs int64) *retryValue {
+	if rv := l.retry.Load(); rv != nil && rv.secs == secs && rv.end.Equal(end) {
+		return rv
+	}
+	digits := strconv.FormatInt(secs, 10)
+	rv := &retryValue{end: end, secs: secs, digits: []byte(digits), header: []string{digits}}
+	if l.o.RetryAfter == RetryAfterDate {
+		rv.header = []string{retryAfterDate(end)}
+	}
+	l.retry.Store(rv)
+	return rv
+}
+
 // lockoutJSON is the JSON body of the lockout answer.
 type lockoutJSON struct {
 	Error      string `json:"error"`
@@ -353,58 +389,193 @@ var lockoutPage = template.Must(template.New("lockout").Parse(`<!DOCTYPE html>
 </html>
 `))
 
+// bodyKey is what a lockout body depends on besides the status (whose
+// End the body shows): the message and the format.
+type bodyKey struct {
+	message string
+	json    bool
+}
+
+func hashBody(seed maphash.Seed, k bodyKey) uint64 {
+	h := maphash.String(seed, k.message)
+	if k.json {
+		h = mix(h, 1)
+	}
+	return h
+}
+
+// lockoutBody is a lockout body made once for a status, a message and a
+// format, in two parts around what changes from request to request: the
+// HTML page around the value of its lang attribute, the JSON body around
+// the value of retry_after.
+type lockoutBody struct {
+	head, tail []byte // written with Write: no copy, whatever the ResponseWriter
+	headerLen  int    // len(head) + len(tail)
+}
+
+var langEN = []byte("en")
+
+// langSlot is the language the page is rendered with to find where the
+// viewer's goes: letters only, so that html/template writes it as it is.
+const langSlot = "LangSlotOfTheLockoutPage"
+
+// renderPage returns the built-in page for lang, message and until.
+func (l *lockout) renderPage(lang, message, until string) string {
+	var b strings.Builder
+	// Executing a parsed template over plain strings cannot fail.
+	_ = lockoutPage.Execute(&b, struct{ Lang, Heading, Message, Until string }{lang, l.heading, message, until})
+	return b.String()
+}
+
+// renderJSON returns the JSON body for message, retry and until.
+func renderJSON(message string, retry int64, until string) string {
+	var b strings.Builder
+	// Encoding a struct of strings and an integer cannot fail.
+	_ = json.NewEncoder(&b).Encode(lockoutJSON{Error: "maintenance", Message: message, RetryAfter: retry, Until: until})
+	return b.String()
+}
+
+// body returns the body of the given format for message at st, made once
+// per status.
+func (l *lockout) body(st maintenance.Status, message string, asJSON bool) *lockoutBody {
+	k := bodyKey{message: message, json: asJSON}
+	g := l.bodies.group(st)
+	if b := l.bodies.get(g, &k); b != nil {
+		return b
+	}
+	until := st.End().UTC().Format(time.RFC3339Nano)
+	var b lockoutBody
+	if asJSON {
+		// The message comes before retry_after, and the encoder escapes
+		// the quotes in it: the last `"retry_after":0` is the member.
+		page := renderJSON(message, 0, until)
+		const member = `"retry_after":`
+		i := strings.LastIndex(page, member+"0") + len(member)
+		b.head, b.tail = []byte(page[:i]), []byte(page[i+1:])
+	} else {
+		// The lang attribute is the page's first value.
+		page := l.renderPage(langSlot, message, until)
+		i := strings.Index(page, langSlot)
+		b.head, b.tail = []byte(page[:i]), []byte(page[i+len(langSlot):])
+	}
+	b.headerLen = len(b.head) + len(b.tail)
+	return l.bodies.put(g, k, b)
+}
+
+// pageLang returns the value of the built-in page's lang attribute for
+// the viewer's language lang ("" means "en"): lang with "_" read as "-".
+func pageLang(lang string) string {
+	if lang == "" {
+		return "en"
+	}
+	return strings.ReplaceAll(lang, "_", "-")
+}
+
+// plainLang reports whether lang is written into the page as it is, with
+// "_" as "-": letters, digits, "-" and "_" only (html/template escapes
+// none of them), and not too long.
+func plainLang(lang string) bool {
+	if len(lang) > maxCachedLang {
+		return false
+	}
+	for i := 0; i < len(lang); i++ {
+		switch c := lang[i]; {
+		case 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z', '0' <= c && c <= '9', c == '-', c == '_':
+		default:
+			return false
+		}
+	}
+	return true
+}
+
 // write writes the lockout answer to r at st for the viewer v.
+//
+// The built-in answers are made once per status and message (see body) and
+// their headers are set from values shared by every answer (a header set
+// with Header().Set makes a new []string each time): such an answer
+// allocates nothing of its own. Only the Page hook gets headers of its
+// own, which it may change in place.
 func (l *lockout) write(w http.ResponseWriter, r *http.Request, st maintenance.Status, v notify.Viewer, now time.Time) {
-	notice := l.o.Texts.Banner(st, v)
+	notice := l.notices.notice(l.o.Texts, st, v)
 	end := st.End()
 	secs := retryAfter(end, now)
-	header := strconv.FormatInt(secs, 10)
-	if l.o.RetryAfter == RetryAfterDate {
-		header = retryAfterDate(end)
-	}
-	until := end.UTC().Format(time.RFC3339Nano)
-	lang := v.Language
-	if lang == "" {
-		lang = "en"
-	}
-	lang = strings.ReplaceAll(lang, "_", "-")
-
+	rv := l.retryFor(end, secs)
+	asJSON := wantsJSON(r.Header.Get("Accept"))
 	h := w.Header()
-	h.Set("Retry-After", header)
-	h.Set("Cache-Control", "no-store")
-	h.Set("X-Content-Type-Options", "nosniff")
-	h.Add("Vary", "Accept")
-	if l.o.Page != nil && !wantsJSON(r.Header.Get("Accept")) {
+	if l.o.Page != nil && !asJSON {
+		h.Set("Retry-After", rv.header[0])
+		h.Set("Cache-Control", "no-store")
+		h.Set("X-Content-Type-Options", "nosniff")
+		h.Add("Vary", "Accept")
 		h.Set("Content-Type", "text/html; charset=utf-8")
 		pw := &pageWriter{ResponseWriter: w, code: l.o.Status}
 		l.o.Page(pw, r, LockoutPage{
-			Code: l.o.Status, Message: notice.Text, Language: lang, RetryAfter: secs, RetryAfterHeader: header,
-			Until: end.UTC(), Notice: notice, Status: st, Viewer: v, Texts: l.o.Texts,
+			Code: l.o.Status, Message: notice.Text, Language: pageLang(v.Language), RetryAfter: secs,
+			RetryAfterHeader: rv.header[0], Until: end.UTC(), Notice: *notice, Status: st, Viewer: v, Texts: l.o.Texts,
 		})
 		pw.WriteHeader(l.o.Status) // a Page that wrote nothing still answers with the code
 		return
 	}
 
-	var body bytes.Buffer
-	ctype := "text/html; charset=utf-8"
-	if wantsJSON(r.Header.Get("Accept")) {
-		ctype = "application/json"
-		// Encoding a struct of strings and an integer cannot fail.
-		_ = json.NewEncoder(&body).Encode(lockoutJSON{Error: "maintenance", Message: notice.Text, RetryAfter: secs, Until: until})
+	h["Retry-After"] = rv.header
+	h["Cache-Control"] = valNoStore
+	h["X-Content-Type-Options"] = valNosniff
+	if vary, ok := h["Vary"]; ok {
+		h["Vary"] = append(vary, "Accept")
 	} else {
-		// Executing a parsed template over plain strings cannot fail.
-		heading := "" // a 200 page shows no status
-		if l.o.Status != http.StatusOK {
-			heading = strconv.Itoa(l.o.Status) + " " + http.StatusText(l.o.Status)
+		h["Vary"] = valAccept
+	}
+	if asJSON {
+		b := l.body(st, notice.Text, true)
+		h["Content-Type"] = valJSON
+		h["Content-Length"] = headerValue(int64(b.headerLen + len(rv.digits)))
+		w.WriteHeader(l.o.Status)
+		if r.Method != http.MethodHead {
+			_, _ = w.Write(b.head)
+			_, _ = w.Write(rv.digits)
+			_, _ = w.Write(b.tail)
 		}
-		_ = lockoutPage.Execute(&body, struct{ Lang, Heading, Message, Until string }{lang, heading, notice.Text, until})
+		return
 	}
-	h.Set("Content-Type", ctype)
-	h.Set("Content-Length", strconv.Itoa(body.Len()))
+	h["Content-Type"] = valHTML
+	lang := v.Language
+	if lang == "" {
+		lang = "en"
+	}
+	if !plainLang(lang) {
+		// A language html/template would escape: the page as it renders it.
+		page := l.renderPage(pageLang(lang), notice.Text, end.UTC().Format(time.RFC3339Nano))
+		h["Content-Length"] = headerValue(int64(len(page)))
+		w.WriteHeader(l.o.Status)
+		if r.Method != http.MethodHead {
+			_, _ = io.WriteString(w, page)
+		}
+		return
+	}
+	b := l.body(st, notice.Text, false)
+	h["Content-Length"] = headerValue(int64(b.headerLen + len(lang)))
 	w.WriteHeader(l.o.Status)
-	if r.Method != http.MethodHead {
-		_, _ = w.Write(body.Bytes())
+	if r.Method == http.MethodHead {
+		return
 	}
+	_, _ = w.Write(b.head)
+	if v.Language == "" { // anonymous, the usual reader of a 503
+		_, _ = w.Write(langEN)
+		_, _ = w.Write(b.tail)
+		return
+	}
+	// The language is the viewer's: io.WriteString takes it without a copy
+	// when w has WriteString, as net/http's ResponseWriter has.
+	for {
+		part, rest, more := strings.Cut(lang, "_")
+		_, _ = io.WriteString(w, part)
+		if !more {
+			break
+		}
+		_, _ = io.WriteString(w, "-")
+		lang = rest
+	}
+	_, _ = w.Write(b.tail)
 }
 
 // pageWriter is the ResponseWriter LockoutOptions.Page writes to: its

@@ -55,7 +55,8 @@ func Maintenance(m *maintenance.Manager, opts *Options) func(http.Handler) http.
 		e *ender
 	)
 	if o.Viewer != nil {
-		b = &banner{texts: o.Texts, viewer: o.Viewer}
+		nb := newBanner(o.Texts, o.Viewer)
+		b = &nb
 	}
 	if o.Lockout != nil {
 		lo := *o.Lockout

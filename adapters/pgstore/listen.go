@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+
+	"github.com/sysmaint/sysmaint/adapters/internal/clockctx"
 )
 
 // Timings of the listener behind [WindowStore.WatchChanges].
@@ -77,7 +79,7 @@ func (s *WindowStore) listen(ctx context.Context, report func(error)) (listening
 	// connection: the caller compares revisions now.
 	report(nil)
 	for {
-		wctx, cancel := s.db.clock.WithTimeout(ctx, listenPing)
+		wctx, cancel := clockctx.WithTimeout(s.db.clock, ctx, listenPing)
 		_, err := conn.WaitForNotification(wctx)
 		cancel()
 		switch {

@@ -136,13 +136,18 @@ func open(ctx context.Context, path string, opts *Options, hook func(string) str
 	}
 	sdb.SetConnMaxLifetime(max(o.ConnMaxLifetime, 0)) // database/sql: 0 is no limit
 	sdb.SetConnMaxIdleTime(max(o.ConnMaxIdleTime, 0))
+	unlock, err := lockForOpen(ctx, path)
+	if err != nil {
+		return nil, errors.Join(fmt.Errorf("sqlstore: open %s: %w", path, err), sdb.Close())
+	}
+	defer unlock()
 	if err := sdb.PingContext(ctx); err != nil {
 		return nil, errors.Join(fmt.Errorf("sqlstore: open %s: %w", path, err), sdb.Close())
 	}
 	if err := st.file.remember(); err != nil {
 		return nil, errors.Join(fmt.Errorf("sqlstore: open %s: %w", path, err), sdb.Close())
 	}
-	if err := migrate(ctx, sdb, path); err != nil {
+	if err := migrate(ctx, sdb); err != nil {
 		return nil, errors.Join(fmt.Errorf("sqlstore: open %s: %w", path, err), sdb.Close())
 	}
 	d := &DB{db: sdb, st: st}

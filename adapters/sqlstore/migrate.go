@@ -32,21 +32,28 @@ var ErrSchemaNewer = sqlcore.ErrSchemaNewer
 // its versions over to goose's table, and left in place, unchanged.
 const legacyTable = "sysmaint_schema_migrations"
 
-// migrate brings the file at path up to date with the embedded migrations
-// while holding an exclusive lock on the file path+".lock" (flock on Unix,
-// LockFileEx on Windows), so processes opening a new file at once take
-// turns and the second finds everything done; the operating system drops
-// the lock of a process that dies. ctx bounds the wait for the lock.
-func migrate(ctx context.Context, db *sqlx.DB, path string) error {
+// lockForOpen takes an exclusive lock on the file path+".lock" (flock on
+// Unix, LockFileEx on Windows) and returns its release: Open holds it from
+// the first connection to the last migration, so that processes opening a
+// new file at once take turns (the first connection switches a new file
+// to WAL, which SQLite may refuse a concurrent twin without waiting on the
+// busy timeout) and the second finds everything done; the operating system
+// drops the lock of a process that dies. ctx bounds the wait.
+func lockForOpen(ctx context.Context, path string) (func(), error) {
 	lock := flock.New(path + ".lock")
 	ok, err := lock.TryLockContext(ctx, 10*time.Millisecond)
 	if err != nil {
-		return fmt.Errorf("lock %s for migration: %w", lock.Path(), err)
+		return nil, fmt.Errorf("lock %s: %w", lock.Path(), err)
 	}
 	if !ok {
-		return fmt.Errorf("lock %s for migration: %w", lock.Path(), ctx.Err())
+		return nil, fmt.Errorf("lock %s: %w", lock.Path(), ctx.Err())
 	}
-	defer func() { _ = lock.Unlock() }()
+	return func() { _ = lock.Unlock() }, nil
+}
+
+// migrate brings the file up to date with the embedded migrations; the
+// caller holds the lock of lockForOpen.
+func migrate(ctx context.Context, db *sqlx.DB) error {
 	if err := adoptLegacy(ctx, db); err != nil {
 		return err
 	}

@@ -1,12 +1,15 @@
 package main
 
 import (
+	"flag"
 	"fmt"
 	"io"
 	"maps"
 	"net/netip"
+	"os"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/sysmaint/sysmaint/examples/helpdesk/internal/app"
 )
@@ -57,4 +60,27 @@ func announce(w io.Writer, addr, database string, users map[string]string, token
 		fmt.Fprintf(w, "  JSON API  http://%s%s/ with Authorization: Bearer %s (acting as %s)\n", addr, app.APIPrefix, t, tokens[t])
 	}
 	fmt.Fprintf(w, "  calendar  http://%s%s\n", addr, feed)
+}
+
+// announceFlags declares the flags of app.Announce and returns what reads
+// them after flag.Parse. The webhook's secrets come from the environment
+// variable SYSMAINT_WEBHOOK_SECRETS (comma-separated, whsec_...), so they
+// stay out of the process list and the shell's history.
+func announceFlags() func() (app.Announce, error) {
+	hook := flag.String("webhook-url", "", "post every maintenance event to this URL as a signed Standard Webhook (secrets in $SYSMAINT_WEBHOOK_SECRETS)")
+	chat := flag.String("chat-url", "", "post reminders, starts and ends to this Slack-compatible incoming webhook")
+	lang := flag.String("chat-language", "en", "language of the chat messages (en, de)")
+	zone := flag.String("chat-zone", "UTC", "IANA time zone of the times in the chat messages")
+	return func() (app.Announce, error) {
+		a := app.Announce{WebhookURL: *hook, ChatURL: *chat, ChatLanguage: *lang}
+		if s := os.Getenv("SYSMAINT_WEBHOOK_SECRETS"); s != "" {
+			a.WebhookSecrets = strings.Split(s, ",")
+		}
+		loc, err := time.LoadLocation(*zone)
+		if err != nil {
+			return app.Announce{}, fmt.Errorf("helpdesk: -chat-zone: %w", err)
+		}
+		a.ChatZone = loc
+		return a, nil
+	}
 }

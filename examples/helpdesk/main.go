@@ -16,7 +16,14 @@
 // admins can log in. The program stops cleanly on SIGINT or SIGTERM.
 //
 // Prometheus metrics are at /metrics, for a scraper on the same machine
-// (loopback) or a logged-in maintenance admin.
+// (loopback) or a logged-in maintenance admin. The JSON API and the
+// calendar feed are at /api/ (-api-token; the feed's URL is printed).
+// Every maintenance event is logged, and announced with -webhook-url (a
+// signed Standard Webhook; secrets in $SYSMAINT_WEBHOOK_SECRETS) and
+// -chat-url (a Slack-compatible incoming webhook):
+//
+//	SYSMAINT_WEBHOOK_SECRETS=whsec_... go run ./examples/helpdesk \
+//		-webhook-url https://hooks.example.com/maintenance -chat-url https://hooks.slack.com/services/...
 //
 // Sessions end after -idle-timeout without a request (default 30m) and
 // -session-lifetime after the login (default 12h). Failed logins are
@@ -63,6 +70,7 @@ func main() {
 	lifetime := flag.Duration("session-lifetime", app.DefaultSessionLifetime, "end a session this long after its login")
 	secure := flag.Bool("secure-cookies", false, "mark the session cookie Secure (HTTPS only): set it behind a proxy that terminates TLS")
 	token := flag.String("api-token", "admin-demo-token", "bearer token of the JSON API at /api/, acting as the admin (empty: no API access)")
+	announce := announceFlags()
 	var proxies prefixList
 	flag.Var(&proxies, "trusted-proxies", "comma-separated addresses or CIDR prefixes of reverse proxies whose X-Forwarded-For and X-Forwarded-Proto are believed (default none)")
 	flag.Parse()
@@ -74,6 +82,11 @@ func main() {
 	}
 	if *token != "" {
 		cfg.APITokens = map[string]string{*token: "admin"}
+	}
+	var err error
+	if cfg.Announce, err = announce(); err != nil {
+		log.Error("helpdesk: bad flag", "err", err)
+		os.Exit(2)
 	}
 	if err := run(*addr, *dbPath, *schema, cfg); err != nil {
 		log.Error("helpdesk: stopped", "err", err)
@@ -126,14 +139,10 @@ func run(addr, dbPath, schema string, cfg app.Config) error {
 	})
 	g.Go(func() error { return a.Manager().Run(gctx) }) // follows the other processes sharing the database
 	g.Go(func() error {
-		// Log the schedule's events (windows scheduled, changed and
-		// withdrawn, reminders, starts and ends), each once however many
-		// instances share the database.
-		return notify.Relay(gctx, a.Manager(), db.Outbox, notify.NotifierFunc(func(_ context.Context, e notify.Event) error {
-			log.Info("helpdesk: maintenance "+e.Kind.String(), "event", e.ID(), "window", e.Window.ID,
-				"comment", e.Window.Comment, "at", e.At, "late", e.Late)
-			return nil
-		}), &notify.RelayOptions{Stats: a.RelayStats()}) // exported at /metrics
+		// Log and announce the schedule's events (windows scheduled,
+		// changed and withdrawn, reminders, starts and ends), each once
+		// however many instances share the database.
+		return notify.Relay(gctx, a.Manager(), db.Outbox, a.Notifier(), &notify.RelayOptions{Stats: a.RelayStats()}) // exported at /metrics
 	})
 	g.Go(func() error {
 		<-gctx.Done()

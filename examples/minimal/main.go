@@ -8,7 +8,12 @@
 //
 // Until the window starts, http://127.0.0.1:8081/ shows the upcoming notice;
 // during the window every path but /healthz answers 503 with Retry-After
-// (HTML, or JSON with Accept: application/json); then the page is back.
+// (its own page, see lockout.go, or JSON with Accept: application/json);
+// then the page is back. Staff get through by a secret link or from the
+// office:
+//
+//	go run ./examples/minimal -bypass-secret "$(openssl rand -hex 16)" -office 192.0.2.0/24
+//	# then open http://127.0.0.1:8081/maintenance-bypass/<the secret> once
 //
 // With -admin it also serves sysmaint's admin screens at
 // /admin/maintenance/ (schedule, edit, delete windows; the lead time) and
@@ -57,13 +62,19 @@ func main() {
 	dur := flag.Duration("for", 5*time.Minute, "the window lasts this long")
 	db := flag.String("db", "", "a postgres:// URL to share the windows with other instances (default: in memory)")
 	admin := flag.Bool("admin", false, "serve the admin screens at /admin/maintenance/ behind a demo token")
+	bypass := flag.String("bypass-secret", "", "let a browser through the lockout for a day by /maintenance-bypass/SECRET")
+	var office listFlag
+	flag.Var(&office, "office", "client addresses or CIDR prefixes let through the lockout (repeatable)")
 	flag.Parse()
-	if err := run(*addr, *in, *dur, *db, *admin); err != nil {
+	if n := len(*bypass); n > 0 && n < 16 {
+		log.Fatal("-bypass-secret: at least 16 characters, so that it cannot be guessed")
+	}
+	if err := run(*addr, *in, *dur, *db, *admin, lockoutOptions(*bypass, office)); err != nil {
 		log.Fatal(err)
 	}
 }
 
-func run(addr string, in, dur time.Duration, db string, admin bool) error {
+func run(addr string, in, dur time.Duration, db string, admin bool, lockout *middleware.LockoutOptions) error {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 
@@ -89,7 +100,7 @@ func run(addr string, in, dur time.Duration, db string, admin bool) error {
 		token = rand.Text()
 		log.Printf("admin screens: http://%s/admin/login?token=%s", addr, token)
 	}
-	http.Handle("/", newHandler(m, notify.New(nil), token))
+	http.Handle("/", newHandler(m, notify.New(nil), token, lockout))
 	srv := &http.Server{Addr: addr, ReadHeaderTimeout: 5 * time.Second} // DefaultServeMux
 
 	g, ctx := errgroup.WithContext(ctx)
@@ -115,14 +126,16 @@ func run(addr string, in, dur time.Duration, db string, admin bool) error {
 // English, UTC) and the lockout (only /healthz stays open during the window).
 // With an adminToken, the admin screens too (admin.go), which the lockout
 // lets the admin through.
-func newHandler(m *maintenance.Manager, texts *notify.Texts, adminToken string) http.Handler {
+func newHandler(m *maintenance.Manager, texts *notify.Texts, adminToken string, lockout *middleware.LockoutOptions) http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) { io.WriteString(w, "ok\n") })
 	mux.HandleFunc("GET /{$}", func(w http.ResponseWriter, r *http.Request) {
 		n := middleware.NoticeFromContext(r.Context())
 		fmt.Fprintf(w, "Hello. Maintenance notice (%s): %s\n", n.Kind, n.Text)
 	})
-	lockout := &middleware.LockoutOptions{Allow: []string{"/healthz"}}
+	if lockout == nil {
+		lockout = lockoutOptions("", nil)
+	}
 	if adminToken != "" {
 		mountAdmin(mux, m, adminToken)
 		lockout.Allow = append(lockout.Allow, "GET /admin/login")

@@ -35,7 +35,7 @@ func TestNewHandler(t *testing.T) {
 		Validity: maintenance.Valid,
 	}, "test")
 	require.NoError(t, err)
-	h := newHandler(m, notify.New(nil), "")
+	h := newHandler(m, notify.New(nil), "", nil)
 
 	tests := []struct {
 		name      string
@@ -107,7 +107,7 @@ func TestAdmin(t *testing.T) {
 	}, "test")
 	require.NoError(t, err)
 	const token = "s3cret-demo-token"
-	srv := httptest.NewServer(newHandler(m, notify.New(nil), token))
+	srv := httptest.NewServer(newHandler(m, notify.New(nil), token, nil))
 	t.Cleanup(srv.Close)
 	get := func(path, cookie string) *http.Response {
 		t.Helper()
@@ -174,7 +174,7 @@ func TestAdmin(t *testing.T) {
 	assert.Equal(t, http.StatusSeeOther, get("/admin/login?token="+token, "").StatusCode, "the login link works during the window")
 
 	// Without -admin there are no screens.
-	plain := httptest.NewServer(newHandler(m, notify.New(nil), ""))
+	plain := httptest.NewServer(newHandler(m, notify.New(nil), "", nil))
 	t.Cleanup(plain.Close)
 	mock.Set(time.Date(2026, 11, 24, 15, 0, 0, 0, time.UTC))
 	resp, err = http.Get(plain.URL + "/admin/login?token=")

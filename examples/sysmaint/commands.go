@@ -84,7 +84,7 @@ func (c *call) output(v any, text func(io.Writer) error) error {
 
 // outputWindow writes one window.
 func (c *call) outputWindow(w httpapi.Window) (int, error) {
-	return exitOK, c.output(w, func(out io.Writer) error { return writeWindow(out, w, c.loc) })
+	return exitOK, c.output(w, func(out io.Writer) error { return writeWindow(out, w, c.loc, c.now()) })
 }
 
 // texts are the flags of a window's texts (down, schedule).

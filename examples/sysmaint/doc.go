@@ -24,7 +24,9 @@
 //	schedule  add a window: --at TIME or --in DURATION, then --for
 //	          DURATION or --until TIME; the texts as for down; --lead
 //	list      list windows: --state, --validity, --from TIME, --to TIME
-//	show ID   show one window
+//	          (with the rule of those that recur)
+//	show ID   show one window (with the rule, skipped and next occurrence
+//	          of one that recurs)
 //	extend ID --by DURATION: move the window's stop later
 //	end ID    stop an active window now
 //	cancel ID make a window invalid, so it no longer counts

@@ -29,11 +29,15 @@ one that a daylight-saving change skips or repeats is refused.
   sysmaint --db helpdesk.db schedule --at "2026-11-24 22:00" --for 2h --comment "Database upgrade"
   sysmaint --db helpdesk.db --tz Europe/Berlin schedule --at "2026-11-24 22:00" --until "2026-11-25 01:00"
   sysmaint --api https://example.com/api schedule --in 1h --for 30m --lead 2h`
-	helpList = `List windows, sorted by start: all of them, or those the flags select.
+	helpList = `List windows, sorted by start: all of them, or those the flags select. A
+recurring window is listed once, at its first occurrence, with its rule
+under REPEATS.
 
   sysmaint --db helpdesk.db list --state planned,active
   sysmaint --db helpdesk.db list --from 2026-11-01 --to 2026-12-01 --json`
-	helpShow = `Show one window, with its texts, audit fields and version.
+	helpShow = `Show one window, with its texts, audit fields and version; for a
+recurring window, its rule and zone, the occurrences skipped, and the next
+occurrence (or the one in progress).
 
   sysmaint --db helpdesk.db show 7`
 	helpExtend = `Move a window's stop later by --by. A finished window extended past now is

@@ -5,12 +5,14 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"text/tabwriter"
 	"time"
 	"unicode"
 
 	"github.com/sysmaint/sysmaint/adapters/httpapi"
+	"github.com/sysmaint/sysmaint/maintenance"
 )
 
 // writeJSON writes v, a wire type of the API, as the API would, indented.
@@ -53,15 +55,34 @@ func clean(s string) string {
 	}, s)
 }
 
-// writeTable lists windows, one a line.
+// writeTable lists windows, one a line; with a REPEATS column when one of
+// them recurs.
 func writeTable(w io.Writer, ws []httpapi.Window, loc *time.Location) error {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "ID\tSTATE\tVALIDITY\tSTART\tSTOP\tCOMMENT")
+	repeats := slices.ContainsFunc(ws, func(win httpapi.Window) bool { return win.Recurrence != nil })
+	if repeats {
+		fmt.Fprintln(tw, "ID\tSTATE\tVALIDITY\tSTART\tSTOP\tREPEATS\tCOMMENT")
+	} else {
+		fmt.Fprintln(tw, "ID\tSTATE\tVALIDITY\tSTART\tSTOP\tCOMMENT")
+	}
 	for _, win := range ws {
-		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\n", win.ID, win.State, win.Validity,
-			formatTime(win.Start, loc), formatTime(win.Stop, loc), clean(win.Comment))
+		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t", win.ID, win.State, win.Validity,
+			formatTime(win.Start, loc), formatTime(win.Stop, loc))
+		if repeats {
+			fmt.Fprintf(tw, "%s\t", cmp.Or(rule(win.Recurrence), "-"))
+		}
+		fmt.Fprintf(tw, "%s\n", clean(win.Comment))
 	}
 	return tw.Flush()
+}
+
+// rule says how r repeats: "FREQ=WEEKLY;BYDAY=SU in Europe/Berlin"; ""
+// for nil.
+func rule(r *httpapi.Recurrence) string {
+	if r == nil {
+		return ""
+	}
+	return clean(r.Rule) + " in " + clean(r.Zone)
 }
 
 // writeList lists windows under heading (when not empty), or says none
@@ -77,8 +98,9 @@ func writeList(w io.Writer, ws []httpapi.Window, loc *time.Location, none, headi
 	return writeTable(w, ws, loc)
 }
 
-// writeWindow shows one window, a field a line.
-func writeWindow(w io.Writer, win httpapi.Window, loc *time.Location) error {
+// writeWindow shows one window, a field a line; for a recurring window,
+// its rule, the occurrences skipped, and the next occurrence at now.
+func writeWindow(w io.Writer, win httpapi.Window, loc *time.Location, now time.Time) error {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	shown := "not shown"
 	if win.ShowLoginMessage {
@@ -98,6 +120,19 @@ func writeWindow(w io.Writer, win httpapi.Window, loc *time.Location) error {
 		{"Notify message", orDefault(win.NotifyMessage)},
 		{"Login message", orDefault(win.LoginMessage) + " (" + shown + ")"},
 		{"Notice lead", lead},
+	} {
+		fmt.Fprintf(tw, "%s:\t%s\n", row[0], strings.TrimSpace(row[1]))
+	}
+	if r := win.Recurrence; r != nil {
+		fmt.Fprintf(tw, "Repeats:\t%s\n", rule(r))
+		skipped := make([]string, len(r.Exceptions))
+		for i, t := range r.Exceptions {
+			skipped[i] = formatTime(t, loc)
+		}
+		fmt.Fprintf(tw, "Skipped:\t%s\n", cmp.Or(strings.Join(skipped, ", "), "none"))
+		fmt.Fprintf(tw, "Next:\t%s\n", nextOccurrence(win, loc, now))
+	}
+	for _, row := range [][2]string{
 		{"Created", formatTime(win.CreatedAt, loc) + " by " + clean(win.CreatedBy)},
 		{"Changed", formatTime(win.ChangedAt, loc) + " by " + clean(win.ChangedBy)},
 		{"Version", fmt.Sprint(win.Version)},
@@ -105,6 +140,23 @@ func writeWindow(w io.Writer, win httpapi.Window, loc *time.Location) error {
 		fmt.Fprintf(tw, "%s:\t%s\n", row[0], strings.TrimSpace(row[1]))
 	}
 	return tw.Flush()
+}
+
+// nextOccurrence says when the recurring window win next happens (or is
+// happening) at now: "2026-11-29 02:00 CET to 2026-11-29 04:00 CET";
+// "none" when its rule has ended.
+func nextOccurrence(win httpapi.Window, loc *time.Location, now time.Time) string {
+	r := win.Recurrence
+	w := maintenance.Window{Start: win.Start, Stop: win.Stop, Comment: win.Comment, Validity: maintenance.Valid,
+		Recurrence: maintenance.Recurrence{Rule: r.Rule, Zone: r.Zone, Exceptions: r.Exceptions}}
+	next, err := w.Occurrences(now, 1)
+	switch {
+	case err != nil:
+		return "unknown (" + clean(err.Error()) + ")"
+	case len(next) == 0:
+		return "none: the rule has ended"
+	}
+	return formatTime(next[0].Start, loc) + " to " + formatTime(next[0].Stop, loc)
 }
 
 // writeStatus says in words what st says.

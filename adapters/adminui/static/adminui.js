@@ -22,6 +22,27 @@ document.addEventListener("DOMContentLoaded", function () {
     });
   });
 
+  // The repeat fieldset shows the options of the repetition chosen only
+  // (hidden options are still posted, so nothing typed is lost), which
+  // keeps the tab order short; without this script all are shown.
+  document.querySelectorAll(".SysmaintAdmin fieldset.RepeatField").forEach(function (set) {
+    var update = function () {
+      var kind = set.querySelector("input[name=Repeat]:checked");
+      kind = kind ? kind.value : "none";
+      set.querySelectorAll(".RepeatKind[data-repeat]").forEach(function (row) {
+        var options = row.querySelector(".RepeatOptions");
+        if (options) {
+          options.hidden = row.getAttribute("data-repeat") !== kind;
+        }
+      });
+      set.querySelectorAll("[data-repeat-structured]").forEach(function (el) {
+        el.hidden = kind === "none" || kind === "rule";
+      });
+    };
+    set.addEventListener("change", update);
+    update();
+  });
+
   // The filter box narrows the rows of the page shown, as you type.
   document.querySelectorAll(".SysmaintAdmin [data-filter-box]").forEach(function (box) {
     var input = box.querySelector("input[data-filter-table]");

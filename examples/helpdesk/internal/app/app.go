@@ -168,6 +168,9 @@ type Config struct {
 	// with the login of the admin it acts as (the windows' CreatedBy and
 	// ChangedBy). Default: none: the API refuses every request with 401.
 	APITokens map[string]string
+	// Announce adds senders beside the log: a webhook, a chat (see
+	// Announce and Notifier). Default: the log only.
+	Announce Announce
 }
 
 // The defaults of Config.IdleTimeout and Config.SessionLifetime.
@@ -211,7 +214,9 @@ type App struct {
 	// both and the maintenance state to Prometheus.
 	stats      *middleware.Stats
 	relayStats *notify.RelayStats
-	metrics    http.Handler
+	// announce are the senders of Config.Announce.
+	announce []namedSender
+	metrics  http.Handler
 
 	zones sync.Map // zone name -> *time.Location
 }
@@ -279,6 +284,9 @@ func New(cfg Config) (*App, error) {
 	a.throttle = newThrottle(limits)
 	a.hashing = newHashSlots(limits.Hashing, limits.Waiting)
 	a.stats, a.relayStats = &middleware.Stats{}, &notify.RelayStats{}
+	if err := a.senders(cfg.Announce); err != nil {
+		return nil, err
+	}
 	a.metrics = a.metricsHandler()
 	return a, nil
 }

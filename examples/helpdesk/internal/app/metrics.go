@@ -11,13 +11,18 @@ import (
 
 // metricsHandler returns the Prometheus handler of /metrics: the
 // maintenance state, the schedule's loads and failures, the login gate's
-// refusals and the deliveries of notify.Relay, all read at scrape time,
+// refusals and the deliveries of notify.Relay and of each sender, all
+// read at scrape time,
 // with the invalid windows counted from the database.
 func (a *App) metricsHandler() http.Handler {
 	reg := prometheus.NewRegistry()
+	sources := map[string]prom.DeliverySource{"relay": a.relayStats.Stats}
+	for _, s := range a.announce {
+		sources[s.name] = s.stats
+	}
 	reg.MustRegister(prom.NewCollector(a.windows, &prom.Options{
 		Middleware:    a.stats,
-		Notifications: map[string]prom.DeliverySource{"relay": a.relayStats.Stats},
+		Notifications: sources,
 		CountInvalid:  true,
 	}))
 	return promhttp.HandlerFor(reg, promhttp.HandlerOpts{})
