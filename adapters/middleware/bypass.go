@@ -10,6 +10,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/benbjohnson/clock"
 )
 
 // The defaults of [BypassOptions].
@@ -183,7 +185,7 @@ func canonicalPathString(p string) bool {
 // serveLink answers r and reports true when r is the bypass link with a
 // listed secret: the cookie is set and the browser redirected. Otherwise
 // it writes nothing and reports false.
-func (b *bypass) serveLink(w http.ResponseWriter, r *http.Request, now time.Time, stats *Stats) bool {
+func (b *bypass) serveLink(w http.ResponseWriter, r *http.Request, clk clock.Clock, stats *Stats) bool {
 	if r.Method != http.MethodGet && r.Method != http.MethodHead {
 		return false
 	}
@@ -199,7 +201,7 @@ func (b *bypass) serveLink(w http.ResponseWriter, r *http.Request, now time.Time
 	if match == 0 {
 		return false
 	}
-	exp := now.Unix() + b.expires
+	exp := clk.Now().Unix() + b.expires
 	http.SetCookie(w, &http.Cookie{
 		Name:     b.o.Cookie,
 		Value:    b.sign(exp),
@@ -236,9 +238,14 @@ func (b *bypass) sign(exp int64) string {
 	return bypassVersion + "." + e + "." + base64.RawURLEncoding.EncodeToString(b.mac(b.keys[0], e))
 }
 
-// valid reports whether r carries a bypass cookie that is valid at now.
-func (b *bypass) valid(r *http.Request, now time.Time) bool {
+// valid reports whether r carries a bypass cookie that is valid now, by
+// clk, which it reads only when r carries one.
+func (b *bypass) valid(r *http.Request, clk clock.Clock) bool {
+	var now time.Time
 	for _, c := range r.CookiesNamed(b.o.Cookie) {
+		if now.IsZero() {
+			now = clk.Now()
+		}
 		if b.verify(c.Value, now) {
 			return true
 		}

@@ -12,6 +12,8 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/benbjohnson/clock"
+
 	"github.com/sysmaint/sysmaint/maintenance"
 	"github.com/sysmaint/sysmaint/notify"
 )
@@ -226,8 +228,7 @@ func Lockout(m *maintenance.Manager, opts *LockoutOptions) func(http.Handler) ht
 	l := newLockout("Lockout", opts)
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			st := m.Status() // the clock is read only when the lockout acts on r
-			if !(st.Active() || l.bypass != nil && st.HasUpcoming()) || !l.refuse(st, m.Clock().Now(), w, r) {
+			if !l.refuse(m.Status(), m.Clock(), w, r) {
 				next.ServeHTTP(w, r)
 			}
 		})
@@ -277,10 +278,12 @@ func newLockout(who string, opts *LockoutOptions) *lockout {
 	return l
 }
 
-// refuse answers r and reports true when r is locked out at st (now is the
-// instant of st), or when r is the bypass link near a window; otherwise
-// it writes nothing and reports false.
-func (l *lockout) refuse(st maintenance.Status, now time.Time, w http.ResponseWriter, r *http.Request) bool {
+// refuse answers r and reports true when r is locked out at st, or when r
+// is the bypass link near a window; otherwise it writes nothing and
+// reports false. It reads clk (for Retry-After and the bypass) only when
+// it acts on r: a request far from a window, or allowed through, reads
+// no clock.
+func (l *lockout) refuse(st maintenance.Status, clk clock.Clock, w http.ResponseWriter, r *http.Request) bool {
 	if !st.Active() {
 		if l.bypass == nil {
 			return false
@@ -288,9 +291,9 @@ func (l *lockout) refuse(st maintenance.Status, now time.Time, w http.ResponseWr
 		if !st.HasUpcoming() {
 			return false
 		}
-		return l.bypass.serveLink(w, r, now, l.o.Stats)
+		return l.bypass.serveLink(w, r, clk, l.o.Stats)
 	}
-	if l.bypass != nil && l.bypass.serveLink(w, r, now, l.o.Stats) {
+	if l.bypass != nil && l.bypass.serveLink(w, r, clk, l.o.Stats) {
 		return true
 	}
 	if l.allow.allows(r) {
@@ -300,7 +303,7 @@ func (l *lockout) refuse(st maintenance.Status, now time.Time, w http.ResponseWr
 		l.o.Stats.count(statPassedIP)
 		return false
 	}
-	if l.bypass != nil && l.bypass.valid(r, now) {
+	if l.bypass != nil && l.bypass.valid(r, clk) {
 		l.o.Stats.count(statPassedBypass)
 		return false
 	}
@@ -314,7 +317,7 @@ func (l *lockout) refuse(st maintenance.Status, now time.Time, w http.ResponseWr
 			v = vv
 		}
 	}
-	l.write(w, r, st, v, now)
+	l.write(w, r, st, v, clk.Now())
 	return true
 }
 

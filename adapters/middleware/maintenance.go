@@ -83,7 +83,7 @@ func Maintenance(m *maintenance.Manager, opts *Options) func(http.Handler) http.
 			if e != nil && e.end(st, w, r) {
 				return
 			}
-			if l != nil && (st.Active() || l.bypass != nil && st.HasUpcoming()) && l.refuse(st, m.Clock().Now(), w, r) {
+			if l != nil && l.refuse(st, m.Clock(), w, r) {
 				return
 			}
 			if b != nil {
