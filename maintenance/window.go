@@ -160,7 +160,25 @@ type Window struct {
 
 // StateAt returns the state of w at t: [Planned], [Active] or [Finished].
 // It ignores validity; see [Window.ActiveAt] for the schedule's rule.
+//
+// A recurring window is the series of its occurrences: Active while one of
+// them is in progress, Planned before its first and between two of them,
+// Finished after its last (never, for a rule without COUNT or UNTIL); a
+// recurrence that cannot be expanded (Validate refuses it) counts its first
+// occurrence only. For a recurring window StateAt expands the rule up to
+// t: call it for an admin screen or an API answer, not on every request.
 func (w Window) StateAt(t time.Time) State {
+	if !w.Recurrence.IsZero() && w.Occurrence.IsZero() && !t.Before(w.Start) {
+		if next, err := w.Occurrences(t, 1); err == nil {
+			switch {
+			case len(next) == 0:
+				return Finished
+			case t.Before(next[0].Start):
+				return Planned
+			}
+			return Active
+		}
+	}
 	switch {
 	case t.Before(w.Start):
 		return Planned

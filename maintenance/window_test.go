@@ -312,3 +312,45 @@ func TestWindow_normal(t *testing.T) {
 		})
 	}
 }
+
+func TestWindow_StateAtOfASeries(t *testing.T) {
+	// Every Sunday 02:00-04:00 in Berlin from 29 November 2026, the 13
+	// December skipped; and the same with COUNT=3.
+	berlin, err := time.LoadLocation("Europe/Berlin")
+	require.NoError(t, err)
+	first := time.Date(2026, 11, 29, 2, 0, 0, 0, berlin)
+	series := maintenance.Window{Start: first, Stop: first.Add(2 * time.Hour), Comment: "patching", Validity: maintenance.Valid,
+		Recurrence: maintenance.Recurrence{Rule: "FREQ=WEEKLY;BYDAY=SU", Zone: "Europe/Berlin",
+			Exceptions: []time.Time{time.Date(2026, 12, 13, 2, 0, 0, 0, berlin)}}}
+	counted := series
+	counted.Recurrence = maintenance.Recurrence{Rule: "FREQ=WEEKLY;BYDAY=SU;COUNT=3", Zone: "Europe/Berlin"}
+	require.NoError(t, series.Validate())
+	require.NoError(t, counted.Validate())
+	at := func(y int, m time.Month, d, h, min int) time.Time { return time.Date(y, m, d, h, min, 0, 0, berlin) }
+	tests := []struct {
+		name string
+		w    maintenance.Window
+		t    time.Time
+		want maintenance.State
+	}{
+		{"before the first", series, at(2026, 11, 28, 12, 0), maintenance.Planned},
+		{"in the first", series, at(2026, 11, 29, 3, 0), maintenance.Active},
+		{"between two", series, at(2026, 12, 2, 12, 0), maintenance.Planned},
+		{"in a later one", series, at(2026, 12, 6, 2, 0), maintenance.Active},
+		{"at an occurrence's stop", series, at(2026, 12, 6, 4, 0), maintenance.Planned},
+		{"in a skipped one", series, at(2026, 12, 13, 3, 0), maintenance.Planned},
+		{"a year on", series, at(2027, 11, 28, 3, 0), maintenance.Active},
+		{"in the last of three", counted, at(2026, 12, 13, 3, 0), maintenance.Active},
+		{"after the last of three", counted, at(2026, 12, 13, 4, 0), maintenance.Finished},
+		{"an occurrence is a window of its own", func() maintenance.Window {
+			o, err := series.Occurrences(at(2026, 12, 1, 0, 0), 1)
+			require.NoError(t, err)
+			return o[0]
+		}(), at(2026, 12, 7, 0, 0), maintenance.Finished},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			assert.Equal(t, tt.want, tt.w.StateAt(tt.t))
+		})
+	}
+}

@@ -44,7 +44,7 @@ func TestCLI_Recurring(t *testing.T) {
 			require.Equal(t, exitOK, res.code, res.stderr)
 			assert.Equal(t, ""+
 				"ID:              2\n"+
-				"State:           finished (valid)\n"+
+				"State:           planned (valid)\n"+
 				"Start:           2026-11-29 02:00 CET\n"+
 				"Stop:            2026-11-29 04:00 CET\n"+
 				"Comment:         Weekly patching\n"+
@@ -64,7 +64,7 @@ func TestCLI_Recurring(t *testing.T) {
 			assert.Equal(t, ""+
 				"ID  STATE     VALIDITY  START                 STOP                  REPEATS                                COMMENT\n"+
 				"1   finished  valid     2026-11-24 05:00 EST  2026-11-24 06:00 EST  -                                      Deploy\n"+
-				"2   finished  valid     2026-11-28 20:00 EST  2026-11-28 22:00 EST  FREQ=WEEKLY;BYDAY=SU in Europe/Berlin  Weekly patching\n", res.stdout)
+				"2   planned   valid     2026-11-28 20:00 EST  2026-11-28 22:00 EST  FREQ=WEEKLY;BYDAY=SU in Europe/Berlin  Weekly patching\n", res.stdout)
 			outputs[tg.name] = append(outputs[tg.name], res.stdout)
 
 			res = tg.run(t, now, "show", "2", "--json")

@@ -42,7 +42,9 @@ func describeQuery(q maintenance.PageQuery) string {
 
 // pageFixtures stores windows whose starts tie (same start, several IDs),
 // whose states at pageAt differ (finished, active, planned, and bounds
-// exactly at pageAt), of every validity; it returns them as List does.
+// exactly at pageAt), of every validity, and recurring windows whose
+// series is in each state at pageAt while their first occurrence is over;
+// it returns them as List does.
 func pageFixtures(t *testing.T, s maintenance.Store) []maintenance.Window {
 	t.Helper()
 	starts := []time.Time{
@@ -62,6 +64,26 @@ func pageFixtures(t *testing.T, s maintenance.Store) []maintenance.Window {
 		if !w.Stop.After(w.Start) {
 			w.Stop = w.Start.Add(time.Hour)
 		}
+		mustCreate(t, s, w)
+	}
+	// Daily series, judged at pageAt (hour 0): between two occurrences
+	// (-26h, -2h, 22h: planned), in one (-48h, -24h, 0h-2h: active),
+	// over (COUNT=2: finished), not started (planned).
+	for i, r := range []struct {
+		start    int
+		hours    int
+		rule     string
+		validity maintenance.Validity
+	}{
+		{-26, 1, "FREQ=DAILY", maintenance.Valid},
+		{-48, 2, "FREQ=DAILY", maintenance.Valid},
+		{-72, 1, "FREQ=DAILY;COUNT=2", maintenance.Valid},
+		{5, 1, "FREQ=DAILY", maintenance.Invalid},
+	} {
+		w := fixture(fmt.Sprintf("series %d", i), at(r.start), r.validity)
+		w.Stop = w.Start.Add(time.Duration(r.hours) * time.Hour)
+		w.Recurrence = maintenance.Recurrence{Rule: r.rule, Zone: "UTC"}
+		require.NoError(t, w.Validate(), "series %d", i)
 		mustCreate(t, s, w)
 	}
 	return mustList(t, s)

@@ -364,7 +364,9 @@ func (s *Windows) ChangesSince(ctx context.Context, rev int64) (maintenance.Chan
 // cursor. The cursor is a range on start_ms, so the scan starts at the
 // cursor in the index on start_ms; a state filter of "active" still reads
 // every window that started before the instant, and is cheap only while
-// those are few.
+// those are few. The state of a recurring window is that of its series,
+// which SQL cannot expand: such windows are read as candidates and judged
+// here (see scan).
 func (s *Windows) ListPage(ctx context.Context, q maintenance.PageQuery) (maintenance.Page, error) {
 	const op = "list a page of windows"
 	if err := q.Validate(); err != nil {
@@ -373,60 +375,22 @@ func (s *Windows) ListPage(ctx context.Context, q maintenance.PageQuery) (mainte
 	if err := s.check(ctx); err != nil {
 		return maintenance.Page{}, s.fail(ctx, op, err)
 	}
-	filter, fargs := pageFilter(q)
-	where := func(cond string, cargs ...any) (string, []any) {
-		conds := slices.Clone(filter)
-		if cond != "" {
-			conds = append(conds, cond)
-		}
-		if len(conds) == 0 {
-			return "", slices.Clone(fargs)
-		}
-		return " WHERE " + strings.Join(conds, " AND "), append(slices.Clone(fargs), cargs...)
-	}
-
-	// The page, in the direction of travel.
-	var cond, other string
-	var cargs []any
-	order := "start_ms, id"
-	if q.Cursor != nil {
-		ms, id := ToMS(q.Cursor.Start), q.Cursor.ID
-		cargs = []any{ms, ms, id}
-		if q.Backward {
-			cond, other = "start_ms <= ? AND (start_ms < ? OR id < ?)", "start_ms >= ? AND (start_ms > ? OR id >= ?)"
-		} else {
-			cond, other = "start_ms >= ? AND (start_ms > ? OR id > ?)", "start_ms <= ? AND (start_ms < ? OR id <= ?)"
-		}
-	}
-	if q.Backward {
-		order = "start_ms DESC, id DESC"
-	}
-	w, args := where(cond, cargs...)
-	query := s.db.Rebind(`SELECT ` + windowColumns + ` FROM sysmaint_windows` + w + ` ORDER BY ` + order + ` LIMIT ?`)
-	var rows []windowRow
-	if err := s.db.SelectContext(ctx, &rows, query, append(args, q.Limit+1)...); err != nil {
+	// The page, in the direction of travel, then whether a window lies on
+	// the other side of the cursor.
+	forward := !q.Backward
+	ws, err := s.scan(ctx, q, forward, q.Cursor, false, q.Limit+1)
+	if err != nil {
 		return maintenance.Page{}, s.fail(ctx, op, err)
 	}
-	p := maintenance.Page{Windows: make([]maintenance.Window, 0, min(len(rows), q.Limit))}
-	more := len(rows) > q.Limit
-	for _, r := range rows[:min(len(rows), q.Limit)] {
-		w, err := r.window()
-		if err != nil {
-			return maintenance.Page{}, s.fail(ctx, op, err)
-		}
-		p.Windows = append(p.Windows, w)
-	}
-
-	// The other side of the cursor.
+	more := len(ws) > q.Limit
+	p := maintenance.Page{Windows: ws[:min(len(ws), q.Limit)]}
 	var beyond bool
 	if q.Cursor != nil {
-		w, args := where(other, cargs...)
-		var n int
-		err := s.db.GetContext(ctx, &n, s.db.Rebind(`SELECT COUNT(*) FROM (SELECT 1 FROM sysmaint_windows`+w+` LIMIT 1) AS one`), args...)
+		other, err := s.scan(ctx, q, !forward, q.Cursor, true, 1)
 		if err != nil {
 			return maintenance.Page{}, s.fail(ctx, op, err)
 		}
-		beyond = n > 0
+		beyond = len(other) > 0
 	}
 	if q.Backward {
 		slices.Reverse(p.Windows)
@@ -437,10 +401,78 @@ func (s *Windows) ListPage(ctx context.Context, q maintenance.PageQuery) (mainte
 	return p, nil
 }
 
+// scanBatch is how many rows scan reads at a time beyond what it needs,
+// for the recurring windows it may pass over.
+const scanBatch = 16
+
+// scan returns up to n windows that q's filters take, in the order of
+// start, then ID (backwards unless forward), strictly after the cursor at
+// (or from it, inclusive, when from is true), or from the first when at is
+// nil. SQL decides the validity and the state of one-off windows; the state
+// of a recurring window is that of its series (maintenance.Window.StateAt),
+// which SQL cannot expand: such rows are read as candidates and kept or
+// passed over here, and scan reads on, a batch at a time, until it has n
+// windows or the rows run out.
+func (s *Windows) scan(ctx context.Context, q maintenance.PageQuery, forward bool, at *maintenance.Position, from bool, n int) ([]maintenance.Window, error) {
+	filter, fargs := pageFilter(q)
+	order := "start_ms, id"
+	if !forward {
+		order = "start_ms DESC, id DESC"
+	}
+	out := []maintenance.Window{}
+	for {
+		conds, args := slices.Clone(filter), slices.Clone(fargs)
+		if at != nil {
+			ms, id := ToMS(at.Start), at.ID
+			switch {
+			case forward && from:
+				conds = append(conds, "start_ms >= ? AND (start_ms > ? OR id >= ?)")
+			case forward:
+				conds = append(conds, "start_ms >= ? AND (start_ms > ? OR id > ?)")
+			case from:
+				conds = append(conds, "start_ms <= ? AND (start_ms < ? OR id <= ?)")
+			default:
+				conds = append(conds, "start_ms <= ? AND (start_ms < ? OR id < ?)")
+			}
+			args = append(args, ms, ms, id)
+		}
+		where := ""
+		if len(conds) > 0 {
+			where = " WHERE " + strings.Join(conds, " AND ")
+		}
+		batch := n - len(out) + scanBatch
+		var rows []windowRow
+		err := s.db.SelectContext(ctx, &rows, s.db.Rebind(`SELECT `+windowColumns+` FROM sysmaint_windows`+where+
+			` ORDER BY `+order+` LIMIT ?`), append(args, batch)...)
+		if err != nil {
+			return nil, err
+		}
+		for _, r := range rows {
+			w, err := r.window()
+			if err != nil {
+				return nil, err
+			}
+			if len(q.States) > 0 && !w.Recurrence.IsZero() && !slices.Contains(q.States, w.StateAt(q.At)) {
+				continue
+			}
+			if out = append(out, w); len(out) == n {
+				return out, nil
+			}
+		}
+		if len(rows) < batch {
+			return out, nil
+		}
+		last := rows[len(rows)-1]
+		at, from = &maintenance.Position{Start: FromMS(last.StartMS), ID: last.ID}, false
+	}
+}
+
 // pageFilter returns the conditions of q's validity and state filters,
-// and their arguments. The states follow maintenance.Window.StateAt at the
-// instant's millisecond: planned while at < start, active while start <=
-// at < stop, finished after.
+// and their arguments. The states of one-off windows follow
+// maintenance.Window.StateAt at the instant's millisecond: planned while
+// at < start, active while start <= at < stop, finished after. A recurring
+// window is a candidate for every state but planned once it has started:
+// its series decides, in Go (see scan).
 func pageFilter(q maintenance.PageQuery) ([]string, []any) {
 	var conds []string
 	var args []any
@@ -466,7 +498,12 @@ func pageFilter(q maintenance.PageQuery) ([]string, []any) {
 				args = append(args, at, at)
 			}
 		}
-		conds = append(conds, "("+strings.Join(ors, " OR ")+")")
+		series := "1 = 1" // a series not started yet is planned
+		if !slices.Contains(q.States, maintenance.Planned) {
+			series = "start_ms <= ?" // started: the series may be in any state
+			args = append(args, at)
+		}
+		conds = append(conds, "((recurrence_rule = '' AND ("+strings.Join(ors, " OR ")+")) OR (recurrence_rule <> '' AND "+series+"))")
 	}
 	return conds, args
 }
