@@ -347,3 +347,27 @@ func TestManager_SyncAfterARestore(t *testing.T) {
 	assertScheduleOfStore(t, m, backup, "after the restore")
 	assert.Equal(t, 1, m.Schedule().Len())
 }
+
+// TestManager_SyncSeesASkippedOccurrence: an occurrence skipped through
+// another Manager is gone from this one's schedule after Sync, read from
+// the changes, and the next occurrence is still there.
+func TestManager_SyncSeesASkippedOccurrence(t *testing.T) {
+	ctx := context.Background()
+	store := &readCountingStore{WindowStore: memstore.NewWindowStore()}
+	m, _ := newManager(t, store)
+	other := maintenance.New(store.WindowStore, &maintenance.Options{Clock: newMock(), Logger: quiet})
+	w, err := other.Add(ctx, weekly(t, 0), "admin")
+	require.NoError(t, err)
+	require.NoError(t, m.Sync(ctx))
+	second := base.Add(week)
+	require.True(t, m.StatusAt(second).Active(), "the second occurrence, before the skip")
+	lists := store.lists.Load()
+
+	_, err = other.SkipOccurrence(ctx, w.ID, second, w.Version, "ops")
+	require.NoError(t, err)
+	require.NoError(t, m.Sync(ctx))
+	assert.False(t, m.StatusAt(second).Active(), "skipped")
+	assert.True(t, m.StatusAt(base.Add(2*week)).Active(), "the next one is not")
+	assert.Equal(t, lists, store.lists.Load(), "Sync listed no window")
+	assertScheduleOfStore(t, m, store.WindowStore, "after Sync")
+}

@@ -7,6 +7,7 @@ import (
 	"slices"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -142,6 +143,28 @@ func testChangesEveryValidity(t *testing.T, s maintenance.Store) {
 		for i, w := range ws {
 			assertWindow(t, w, ch.Windows[i], w.Validity.String())
 		}
+	}
+}
+
+// testChangesSkippedOccurrence: an exception added to a series, or its
+// rule changed, is a change like any other; a Manager that replays the
+// changes must not keep warning of an occurrence an administrator skipped.
+func testChangesSkippedOccurrence(t *testing.T, s maintenance.Store) {
+	cl := lister(t, s)
+	w := mustCreate(t, s, recurring("series", at(1), maintenance.Valid))
+	r := revision(t, cl)
+	w.Recurrence.Exceptions = append(w.Recurrence.Exceptions, at(1).Add(14*24*time.Hour))
+	w = mustUpdate(t, s, w)
+	ch := changesSince(t, cl, r)
+	if assert.Len(t, ch.Windows, 1, "the series with one more exception") {
+		assertWindow(t, w, ch.Windows[0], "the series with one more exception")
+	}
+	r = ch.Revision
+	w.Recurrence.Rule = "FREQ=DAILY"
+	w = mustUpdate(t, s, w)
+	ch = changesSince(t, cl, r)
+	if assert.Len(t, ch.Windows, 1, "the series with another rule") {
+		assertWindow(t, w, ch.Windows[0], "the series with another rule")
 	}
 }
 

@@ -113,6 +113,7 @@ func storeCases() []tcase {
 			{name: "FreshStore", run: testChangesFreshStore},
 			{name: "CreatesUpdatesAndDeletesSinceNothingOlder", run: testChangesSince},
 			{name: "EveryValidity", run: testChangesEveryValidity},
+			{name: "SkippedOccurrence", run: testChangesSkippedOccurrence},
 			{name: "UnknownRevisions", run: testChangesUnknownRevisions},
 			{name: "FarBehind", run: testChangesFarBehind},
 			{name: "ReplayWhileWriting", run: testChangesWhileWriting},
