@@ -170,6 +170,10 @@ type Health struct {
 	WriteErr error
 	// WriteFailedAt is when WriteErr happened; zero when WriteErr is nil.
 	WriteFailedAt time.Time
+	// Running reports whether Run is running: from when it keeps the status
+	// of now that Status reads, until it returns. A host whose Run is not
+	// running serves a schedule that no longer follows the store.
+	Running bool
 }
 
 // OK reports whether the schedule is loaded, its last refresh succeeded
@@ -373,6 +377,7 @@ func (m *Manager) startDriving() {
 	m.drivers++
 	m.nowMu.Unlock()
 	m.advance()
+	m.updateHealth(func(h *Health) { h.Running = true })
 }
 
 // stopDriving lets Status read the clock again once no Run keeps the status
@@ -382,6 +387,7 @@ func (m *Manager) stopDriving() {
 	defer m.nowMu.Unlock()
 	if m.drivers--; m.drivers == 0 {
 		m.now.Store(nil)
+		m.updateHealth(func(h *Health) { h.Running = false })
 	}
 }
 

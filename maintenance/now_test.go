@@ -30,6 +30,7 @@ func runDriven(t *testing.T, m *maintenance.Manager) (stop func()) {
 	go func() { done <- m.Run(ctx) }()
 	synctest.Wait()
 	require.True(t, maintenance.Driving(m), "Run keeps the status of now")
+	require.True(t, m.Health().Running, "Health says Run is running")
 	return func() {
 		cancel()
 		assert.NoError(t, <-done)
@@ -138,6 +139,7 @@ func TestManager_StatusReadsNoClock(t *testing.T) {
 		n := clk.nows.Load()
 		assert.True(t, m.Status().Active())
 		assert.Equal(t, n+1, clk.nows.Load(), "without Run, Status reads the clock")
+		assert.False(t, m.Health().Running, "before Run")
 
 		stop := runDriven(t, m)
 		n = clk.nows.Load()
@@ -148,6 +150,7 @@ func TestManager_StatusReadsNoClock(t *testing.T) {
 		stop()
 
 		assert.False(t, maintenance.Driving(m), "Run has returned")
+		assert.False(t, m.Health().Running, "Run has returned")
 		clk.Add(time.Hour) // past the stop; no Run to notice
 		assert.False(t, m.Status().Active(), "after Run, Status reads the clock again")
 	})

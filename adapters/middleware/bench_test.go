@@ -246,7 +246,7 @@ func BenchmarkMiddleware_Window(b *testing.B) {
 			cancel()
 			require.NoError(b, <-done)
 		})
-		for !m.Health().Loaded {
+		for !m.Health().Running {
 			runtime.Gosched()
 		}
 		return m

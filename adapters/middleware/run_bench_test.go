@@ -40,7 +40,7 @@ func BenchmarkMiddleware_Run(b *testing.B) {
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error)
 	go func() { done <- m.Run(ctx) }()
-	for !m.Health().Loaded { // Run keeps the status of now before it first loads
+	for !m.Health().Running {
 		runtime.Gosched()
 	}
 	b.Run("Run", cases)
