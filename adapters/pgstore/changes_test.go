@@ -75,11 +75,70 @@ func TestWindowStore_ChangesAcrossMigration5(t *testing.T) {
 	assert.Equal(t, at4+2, ch.Revision)
 }
 
-// TestWindowStore_ChangesSincePrunesTombstones deletes 10 005 windows at
-// once: the tombstones of the last 10 000 revisions stay, the store
-// answers for the revisions from the oldest of them on, and a revision
-// before is unknown. TRUNCATE, which leaves no tombstones, makes every
-// earlier revision unknown.
+// TestWindowStore_OneRevisionPerTransaction: a statement or transaction
+// writing many windows takes one revision, which stamps every row and
+// keys every tombstone, so its cost grows with the rows and not with
+// their square (the revision row is bumped once); the changes after the
+// revision before it are all there.
+func TestWindowStore_OneRevisionPerTransaction(t *testing.T) {
+	ctx := t.Context()
+	db := pgstoretest.Open(t, nil)
+	const n = 5_000
+	before := revisionOf(t, db)
+	_, err := db.SQL().ExecContext(ctx, `INSERT INTO sysmaint_windows (start_ms, stop_ms, comment, show_login_message,
+			validity, created_at_ms, changed_at_ms, version)
+		SELECT i * 1000, i * 1000 + 500, 'w', false, 1, 0, 0, 1 FROM generate_series(1, $1) AS i`, n)
+	require.NoError(t, err)
+	inserted := revisionOf(t, db)
+	assert.Equal(t, before+1, inserted, "one statement, one revision")
+	var stamps []int64
+	require.NoError(t, db.SQL().SelectContext(ctx, &stamps, "SELECT DISTINCT revision FROM sysmaint_windows"))
+	assert.Equal(t, []int64{inserted}, stamps, "every row stamped with it")
+	cl := db.Windows()
+	ch, err := cl.ChangesSince(ctx, before)
+	require.NoError(t, err)
+	assert.Len(t, ch.Windows, n)
+
+	// A transaction of several statements: one revision too, and a
+	// savepoint rolled back takes its writes back, not the revision.
+	tx, err := db.SQL().BeginTxx(ctx, nil)
+	require.NoError(t, err)
+	_, err = tx.ExecContext(ctx, "UPDATE sysmaint_windows SET comment = 'changed' WHERE id <= 10")
+	require.NoError(t, err)
+	_, err = tx.ExecContext(ctx, "SAVEPOINT s")
+	require.NoError(t, err)
+	_, err = tx.ExecContext(ctx, "DELETE FROM sysmaint_windows WHERE id = 11")
+	require.NoError(t, err)
+	_, err = tx.ExecContext(ctx, "ROLLBACK TO SAVEPOINT s")
+	require.NoError(t, err)
+	_, err = tx.ExecContext(ctx, "DELETE FROM sysmaint_windows WHERE id > 10 AND id <= 110")
+	require.NoError(t, err)
+	require.NoError(t, tx.Commit())
+	after := revisionOf(t, db)
+	assert.Equal(t, inserted+1, after, "one transaction, one revision")
+	ch, err = cl.ChangesSince(ctx, inserted)
+	require.NoError(t, err)
+	assert.Len(t, ch.Windows, 10, "the windows updated")
+	assert.Len(t, ch.Deleted, 100, "the windows deleted, each a tombstone under the one revision")
+	assert.Equal(t, after, ch.Revision)
+
+	// The next transaction takes the next revision: the setting is the
+	// transaction's own.
+	w, err := cl.Create(ctx, window("next", 0, time.Hour))
+	require.NoError(t, err)
+	assert.Equal(t, after+1, revisionOf(t, db))
+	ch, err = cl.ChangesSince(ctx, after)
+	require.NoError(t, err)
+	if assert.Len(t, ch.Windows, 1) {
+		assert.Equal(t, w.ID, ch.Windows[0].ID)
+	}
+}
+
+// TestWindowStore_ChangesSincePrunesTombstones deletes 10 005 windows,
+// each in a transaction of its own: the tombstones of the last 10 000
+// revisions stay, the store answers for the revisions from the oldest of
+// them on, and a revision before is unknown. TRUNCATE, which leaves no
+// tombstones, makes every earlier revision unknown.
 func TestWindowStore_ChangesSincePrunesTombstones(t *testing.T) {
 	ctx := t.Context()
 	db := pgstoretest.Open(t, nil)
@@ -89,11 +148,19 @@ func TestWindowStore_ChangesSincePrunesTombstones(t *testing.T) {
 		SELECT i * 1000, i * 1000 + 500, 'w', false, 1, 0, 0, 1 FROM generate_series(1, $1) AS i`, n)
 	require.NoError(t, err)
 	created := revisionOf(t, db)
-	require.Equal(t, int64(n), created)
-	_, err = db.SQL().ExecContext(ctx, "DELETE FROM sysmaint_windows")
+	require.Equal(t, int64(1), created)
+	// One transaction per deletion, committed inside one DO block.
+	_, err = db.SQL().ExecContext(ctx, `DO $$
+		DECLARE w bigint;
+		BEGIN
+			FOR w IN SELECT id FROM sysmaint_windows ORDER BY id LOOP
+				DELETE FROM sysmaint_windows WHERE id = w;
+				COMMIT;
+			END LOOP;
+		END $$`)
 	require.NoError(t, err)
 	last := revisionOf(t, db)
-	require.Equal(t, int64(2*n), last)
+	require.Equal(t, int64(1+n), last)
 
 	var tombstones int
 	require.NoError(t, db.SQL().GetContext(ctx, &tombstones, "SELECT COUNT(*) FROM sysmaint_window_deletions"))

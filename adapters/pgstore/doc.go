@@ -39,9 +39,14 @@
 //     columns recurrence_rule, recurrence_zone and recurrence_exceptions
 //     (Unix milliseconds, comma-separated), as the SQLite store does.
 //   - sysmaint_windows_revision: one row whose counter the trigger
-//     sysmaint_windows_changed bumps on every insert, update, delete and
-//     truncate of sysmaint_windows; the same trigger calls pg_notify on
-//     the channel [DB.Channel] ("sysmaint_windows:" and the schema).
+//     sysmaint_windows_changed bumps once per transaction that inserts,
+//     updates, deletes or truncates in sysmaint_windows, whatever the
+//     number of rows (a statement writing 100 000 windows takes under a
+//     second); the same trigger calls pg_notify on the channel
+//     [DB.Channel] ("sysmaint_windows:" and the schema), stamps each row
+//     written with the transaction's revision (column revision) and
+//     leaves a tombstone of each deletion in sysmaint_window_deletions,
+//     which [WindowStore.ChangesSince] reads.
 //   - sysmaint_sessions: the sessions of [DB.Sessions].
 //   - sysmaint_events: the events of [DB.Outbox], the [notify.Outbox] of
 //     notify.Relay: each recorded once by its ID, however many instances
