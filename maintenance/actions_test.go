@@ -182,3 +182,94 @@ func TestManager_ModifyRetries(t *testing.T) {
 	})
 	assert.EqualError(t, err, "refused by the caller")
 }
+
+// TestManager_EndAndExtendAnOccurrence ends and extends a recurring window
+// in one occurrence, after its first: the series goes on as it was, the
+// occurrence becomes a window of its own, and the first occurrence's times
+// (the series' Start and Stop) are left alone.
+func TestManager_EndAndExtendAnOccurrence(t *testing.T) {
+	ctx := context.Background()
+	m, mock := newManager(t, memstore.NewWindowStore())
+	series, err := m.Add(ctx, weekly(t, 0), "alice") // Tuesdays 12:00-13:00 UTC from base
+	require.NoError(t, err)
+	third := base.Add(2 * week)
+
+	// Between occurrences: End refuses, Extend stretches the next one.
+	mock.Set(third.Add(-time.Hour))
+	_, err = m.End(ctx, series.ID, 0, "bob")
+	var nae *maintenance.NotActiveError
+	require.ErrorAs(t, err, &nae)
+	assert.Equal(t, maintenance.Planned, nae.State)
+	longer, err := m.Extend(ctx, series.ID, series.Version, 30*time.Minute, "bob")
+	require.NoError(t, err)
+	assert.Equal(t, series.Start, longer.Start, "the series keeps its first occurrence")
+	assert.Equal(t, series.Stop, longer.Stop)
+	assert.Equal(t, []time.Time{third}, longer.Recurrence.Exceptions)
+	moved := onlyOneOff(t, m)
+	assert.Equal(t, third, moved.Start)
+	assert.Equal(t, third.Add(90*time.Minute), moved.Stop)
+	assert.Equal(t, "weekly notice", moved.NotifyMessage)
+
+	// In the occurrence after: End moves it to a window that stops now.
+	fourth := base.Add(3 * week)
+	mock.Set(fourth.Add(20 * time.Minute))
+	require.True(t, m.Status().Active())
+	ended, err := m.End(ctx, series.ID, longer.Version, "bob")
+	require.NoError(t, err)
+	assert.Equal(t, series.Start, ended.Start)
+	assert.Equal(t, series.Stop, ended.Stop)
+	assert.Equal(t, []time.Time{third, fourth}, ended.Recurrence.Exceptions)
+	assert.False(t, m.Status().Active(), "the schedule follows at once")
+	ws, err := m.List(ctx, maintenance.Valid)
+	require.NoError(t, err)
+	require.Len(t, ws, 3)
+	assert.Equal(t, fourth, ws[2].Start)
+	assert.Equal(t, mock.Now(), ws[2].Stop, "the occurrence ran until it was ended")
+	next, err := ended.Occurrences(mock.Now(), 1)
+	require.NoError(t, err)
+	assert.Equal(t, base.Add(4*week), next[0].Start, "the series goes on")
+	st := m.StatusAt(base.Add(4*week + 10*time.Minute))
+	assert.True(t, st.Active(), "and its next occurrence is in the schedule")
+
+	// At the very start of an occurrence there is nothing to keep: skipped.
+	mock.Set(base.Add(4 * week))
+	skipped, err := m.End(ctx, series.ID, 0, "bob")
+	require.NoError(t, err)
+	assert.Equal(t, []time.Time{third, fourth, base.Add(4 * week)}, skipped.Recurrence.Exceptions)
+	ws, err = m.List(ctx, maintenance.Valid)
+	require.NoError(t, err)
+	assert.Len(t, ws, 3, "no window for an occurrence that never ran")
+	assert.False(t, m.Status().Active())
+
+	// EndAll ends the occurrence in progress the same way.
+	mock.Set(base.Add(5*week + 30*time.Minute))
+	all, err := m.EndAll(ctx, "ci")
+	require.NoError(t, err)
+	require.Len(t, all, 1)
+	assert.Equal(t, series.ID, all[0].ID)
+	assert.Equal(t, series.Stop, all[0].Stop, "the series keeps its first occurrence")
+	assert.Contains(t, all[0].Recurrence.Exceptions, base.Add(5*week))
+	assert.False(t, m.Status().Active())
+
+	// A series with nothing to come cannot be extended.
+	done, err := m.Add(ctx, repeating(t, 0, "FREQ=DAILY;COUNT=2", "UTC", base.Format("2006-01-02 15:04"), time.Hour), "alice")
+	require.NoError(t, err)
+	_, err = m.Extend(ctx, done.ID, 0, time.Hour, "bob")
+	require.ErrorAs(t, err, &nae)
+	assert.Equal(t, maintenance.Finished, nae.State)
+}
+
+// onlyOneOff returns the one window of m that does not recur.
+func onlyOneOff(t *testing.T, m *maintenance.Manager) maintenance.Window {
+	t.Helper()
+	ws, err := m.List(context.Background(), maintenance.Valid)
+	require.NoError(t, err)
+	var out []maintenance.Window
+	for _, w := range ws {
+		if w.Recurrence.IsZero() {
+			out = append(out, w)
+		}
+	}
+	require.Len(t, out, 1)
+	return out[0]
+}

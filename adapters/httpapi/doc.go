@@ -66,8 +66,15 @@
 // the occurrence at hand. Errors name the members "recurrence.rule",
 // "recurrence.zone", "recurrence.exceptions" (and
 // "recurrence.exceptions[i]" for one that is not an instant). The
-// state of a recurring window, and the filters of GET /windows (state,
-// from, to), go by its start and stop: those of its first occurrence.
+// state of a recurring window is that of its series: active during an
+// occurrence, planned before the first and between two, finished after
+// the last (see maintenance.Window.StateAt), and the state filter of
+// GET /windows goes by it; the from and to filters go by start and stop,
+// those of the first occurrence. End and extend act on one occurrence (the
+// one in progress; for extend, else the next) and the series goes on: the
+// occurrence becomes a window of its own with the new stop and an
+// exception of the series, which the answer carries
+// (maintenance.Manager.End, maintenance.Manager.Extend).
 //
 // PUT replaces the recurrence with what the body says: null makes the
 // window happen once. A body without the member at all, as a client that

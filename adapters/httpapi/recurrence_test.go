@@ -253,3 +253,41 @@ func TestWindows_SkipOccurrence(t *testing.T) {
 	assert.Equal(t, http.StatusConflict, p.Status, "a window that does not repeat has nothing to skip")
 	assert.Contains(t, p.Detail, "does not repeat")
 }
+
+// TestActions_EndAndExtendAnOccurrence ends and extends a recurring window
+// in its second occurrence: the answer is the series, which goes on, and
+// the occurrence is a window of its own.
+func TestActions_EndAndExtendAnOccurrence(t *testing.T) {
+	e := newEnv(t)
+	r := e.do(req{method: "POST", path: "/windows", body: weekly("")})
+	require.Equal(t, http.StatusCreated, r.status, "%s", r.body)
+	var w httpapi.Window
+	r.decode(t, &w)
+	path := "/windows/" + itoa(w.ID)
+
+	e.clock.Set(time.Date(2026, 12, 1, 12, 0, 0, 0, time.UTC)) // between the first and the second
+	r = e.do(req{method: "POST", path: path + "/end"})
+	require.Equal(t, http.StatusConflict, r.status, "%s", r.body)
+	assert.Contains(t, r.problem(t).Detail, "no occurrence in progress (the next starts at 2026-12-06T01:00:00Z)")
+
+	second := time.Date(2026, 12, 6, 2, 0, 0, 0, berlin)
+	e.clock.Set(second.Add(30 * time.Minute))
+	r = e.do(req{method: "POST", path: path + "/extend", body: `{"by_seconds":1800}`})
+	require.Equal(t, http.StatusOK, r.status, "%s", r.body)
+	var series httpapi.Window
+	r.decode(t, &series)
+	assert.Equal(t, w.Start, series.Start, "the series keeps its first occurrence")
+	assert.Equal(t, w.Stop, series.Stop)
+	assert.Equal(t, "planned", series.State, "the occurrence in progress is a window of its own now")
+	assert.Equal(t, []time.Time{second.UTC()}, series.Recurrence.Exceptions)
+	st := e.m.Status()
+	require.True(t, st.Active())
+	assert.Equal(t, second.Add(2*time.Hour+30*time.Minute).UTC(), st.End(), "the occurrence lasts half an hour longer")
+
+	r = e.do(req{method: "POST", path: "/up"})
+	require.Equal(t, http.StatusOK, r.status, "%s", r.body)
+	assert.False(t, e.m.Status().Active(), "up ends the moved occurrence")
+	assert.True(t, e.m.StatusAt(second.Add(week+time.Hour)).Active(), "and the series goes on")
+}
+
+const week = 7 * 24 * time.Hour

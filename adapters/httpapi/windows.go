@@ -285,6 +285,8 @@ func stale(cur maintenance.Window) *Problem {
 func (h *handler) actionProblem(ctx context.Context, err error, version int64, rename map[string]string) *Problem {
 	var nae *maintenance.NotActiveError
 	switch {
+	case errors.As(err, &nae) && !nae.Window.Recurrence.IsZero():
+		return conflict(strings.TrimPrefix(nae.Error(), "maintenance: "))
 	case errors.As(err, &nae) && nae.State == maintenance.Planned:
 		return conflict(fmt.Sprintf("window %d has not started (it starts at %s): cancel or delete it instead", nae.Window.ID, FormatInstant(nae.Window.Start)))
 	case errors.As(err, &nae):

@@ -50,9 +50,10 @@ type Window struct {
 	// exceptions.
 	Recurrence *Recurrence `json:"recurrence"`
 	// State is "planned", "active" or "finished" at the instant of the
-	// response ("state"), from Start and Stop (for a recurring window,
-	// those of its first occurrence). It is computed, not stored: the
-	// ETag does not cover it.
+	// response ("state"), from Start and Stop; a recurring window's is
+	// that of its series (active during an occurrence, planned before
+	// the first and between two, finished after the last). It is
+	// computed, not stored: the ETag does not cover it.
 	State string `json:"state"`
 	// CreatedAt and CreatedBy record who added the window and when
 	// ("created_at", "created_by").
