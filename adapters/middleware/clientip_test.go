@@ -132,12 +132,42 @@ func TestLockout_AllowIPsInvalid(t *testing.T) {
 				assert.PanicsWithValue(t, want, func() { middleware.Lockout(m, o) }, opt)
 				assert.PanicsWithValue(t, strings.Replace(want, "Lockout:", "Maintenance: Lockout:", 1),
 					func() { middleware.Maintenance(m, &middleware.Options{Lockout: o}) }, opt)
+				assert.EqualError(t, o.Validate(), strings.Replace(want, "Lockout:", "LockoutOptions:", 1), "Validate returns it")
 			}
 		})
 	}
 	assert.PanicsWithValue(t, `middleware: Lockout: ForwardedHeader "X-Real-IP" is neither "X-Forwarded-For" nor "Forwarded"`,
 		func() { middleware.Lockout(m, &middleware.LockoutOptions{ForwardedHeader: "X-Real-IP"}) })
 	assert.NotPanics(t, func() { middleware.Lockout(m, &middleware.LockoutOptions{AllowIPs: []string{"", " "}}) }, "blank entries open nothing")
+}
+
+// TestLockoutOptions_Validate returns as an error each bad option the
+// constructors panic on, and nil for good ones.
+func TestLockoutOptions_Validate(t *testing.T) {
+	for _, tt := range []struct {
+		name string
+		o    *middleware.LockoutOptions
+		want string // "" for valid
+	}{
+		{"nil", nil, ""},
+		{"defaults", &middleware.LockoutOptions{}, ""},
+		{"everything", fullLockout(t), ""},
+		{"allow", &middleware.LockoutOptions{Allow: []string{"/healthz", "/tickets/{id"}}, `Allow entry "/tickets/{id"`},
+		{"address", &middleware.LockoutOptions{AllowIPs: []string{"office"}}, `AllowIPs entry "office"`},
+		{"header", &middleware.LockoutOptions{ForwardedHeader: "X-Real-IP"}, `ForwardedHeader "X-Real-IP"`},
+		{"status", &middleware.LockoutOptions{Status: 302}, "Status 302"},
+		{"bypass", &middleware.LockoutOptions{Bypass: &middleware.BypassOptions{}}, "Bypass.Secrets is empty"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			err := tt.o.Validate()
+			if tt.want == "" {
+				assert.NoError(t, err)
+				return
+			}
+			require.Error(t, err)
+			assert.Contains(t, err.Error(), "middleware: LockoutOptions: "+tt.want)
+		})
+	}
 }
 
 // TestLockout_AllowIPsRaw sends raw requests to real servers on IPv4 and

@@ -2,6 +2,7 @@ package middleware
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"hash/maphash"
 	"html/template"
@@ -175,6 +176,27 @@ type LockoutPage struct {
 	Texts *notify.Texts
 }
 
+// Validate reports the bad option that [Lockout] and [Maintenance] would
+// panic on, as an error naming the option and the entry (an Allow pattern,
+// an AllowIPs or TrustedProxies entry, ForwardedHeader, Status,
+// RetryAfter, or a [BypassOptions] field), or nil when they accept o. A
+// host that builds its options from configuration (flags, a file, the
+// environment) calls it at start to refuse bad input with an error. A nil
+// o is valid: it is the defaults.
+func (o *LockoutOptions) Validate() (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			msg, ok := r.(string)
+			if !ok {
+				panic(r)
+			}
+			err = errors.New(msg)
+		}
+	}()
+	newLockout("LockoutOptions", o)
+	return nil
+}
+
 // Lockout returns a middleware that, while a maintenance window is active,
 // answers every request with 503 Service Unavailable (or
 // [LockoutOptions.Status]), except requests for an allowed path
@@ -220,7 +242,8 @@ type LockoutPage struct {
 // not a valid http.ServeMux pattern, an AllowIPs or TrustedProxies entry
 // that is not an address or a CIDR prefix, an unknown ForwardedHeader,
 // Status or RetryAfter, or a bad [BypassOptions]; the message names the
-// option and the entry.
+// option and the entry. [LockoutOptions.Validate] returns the same as an
+// error, for options read from configuration.
 func Lockout(m *maintenance.Manager, opts *LockoutOptions) func(http.Handler) http.Handler {
 	if m == nil {
 		panic("middleware: Lockout: nil *maintenance.Manager")
