@@ -2,6 +2,7 @@ package maintenance
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -213,4 +214,59 @@ func (r Recurrence) String() string {
 		return fmt.Sprintf("%s in %s, 1 exception", r.Rule, r.Zone)
 	}
 	return fmt.Sprintf("%s in %s, %d exceptions", r.Rule, r.Zone, len(r.Exceptions))
+}
+
+// From returns w as a series of its own that begins at its first
+// occurrence starting at or after t, and reports whether it has one: what
+// [Manager.UpdateFollowing] takes to change a series from now on without
+// rewriting the occurrences that have happened. Start and Stop become
+// that occurrence's, the exceptions before it are dropped, and a COUNT
+// counts only the occurrences left, so that the series from t has the
+// occurrences w has from t, no more. An occurrence that a daylight-saving
+// gap moved is passed over, as a start must carry the rule's time of day
+// (see [Window.Align]).
+//
+// A window whose first occurrence starts at or after t is returned as it
+// is (normalized), with true; so is a window that does not recur and
+// starts at or after t. A window that does not recur and starts before t,
+// a recurrence with no occurrence starting at or after t, or one that
+// cannot be expanded give false.
+func (w Window) From(t time.Time) (Window, bool) {
+	w = w.Normalize()
+	if !w.Start.Before(t) {
+		return w, true
+	}
+	if w.Recurrence.IsZero() {
+		return w, false
+	}
+	sr, bad := newSeries(w)
+	if bad != nil {
+		return w, false
+	}
+	tms := unixMS(t)
+	before, split, found := 0, int64(0), false
+	sr.walk(&resolver{loc: sr.loc}, sr.wall, maxSec, func(wall, ms int64) bool {
+		if ms >= tms && wall == wallOf(time.UnixMilli(ms), sr.loc) {
+			split, found = ms, true
+			return false
+		}
+		before++
+		return true
+	})
+	if !found {
+		return w, false
+	}
+	if sr.rule.Count > 0 {
+		rule := sr.rule
+		rule.Count -= before
+		w.Recurrence.Rule = rule.String()
+	}
+	w.Start = time.UnixMilli(split).UTC()
+	w.Stop = time.UnixMilli(split + sr.dur).UTC()
+	w.Recurrence.Exceptions = slices.DeleteFunc(slices.Clone(w.Recurrence.Exceptions),
+		func(e time.Time) bool { return e.Before(w.Start) })
+	if len(w.Recurrence.Exceptions) == 0 {
+		w.Recurrence.Exceptions = nil
+	}
+	return w, true
 }

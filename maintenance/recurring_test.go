@@ -418,3 +418,44 @@ func TestStatus_HasUpcoming(t *testing.T) {
 	assert.True(t, s.At(base.Add(-time.Minute)).HasUpcoming())
 	assert.False(t, maintenance.Status{}.HasUpcoming())
 }
+
+// TestWindow_From cuts a series at an instant: the series from then on
+// has the occurrences the whole one has from then on, no more, and starts
+// at the first of them that carries the rule's time of day.
+func TestWindow_From(t *testing.T) {
+	const berlinZone = "Europe/Berlin"
+	loc := zone(t, berlinZone)
+	// Every day at 02:30, six times, across the spring-forward night of
+	// 29 March 2026, when 02:30 does not exist and the occurrence moves
+	// to 03:30.
+	w := repeating(t, 4, "FREQ=DAILY;COUNT=6", berlinZone, "2026-03-27 02:30", time.Hour)
+	w.Recurrence.Exceptions = []time.Time{local(t, berlinZone, "2026-03-28 02:30"), local(t, berlinZone, "2026-03-31 02:30")}
+
+	from, ok := w.From(local(t, berlinZone, "2026-03-28 12:00"))
+	require.True(t, ok)
+	assert.Equal(t, local(t, berlinZone, "2026-03-30 02:30").UTC(), from.Start, "the moved 03:30 of the 29th is passed over")
+	assert.Equal(t, from.Start.Add(time.Hour), from.Stop)
+	assert.Equal(t, "FREQ=DAILY;COUNT=3", from.Recurrence.Rule, "27, 28 and 29 are behind")
+	assert.Equal(t, []time.Time{local(t, berlinZone, "2026-03-31 02:30").UTC()}, from.Recurrence.Exceptions)
+	assert.Equal(t, w.ID, from.ID)
+	require.NoError(t, from.Validate())
+	rest, err := w.Occurrences(from.Start, 10)
+	require.NoError(t, err)
+	again, err := from.Occurrences(from.Start, 10)
+	require.NoError(t, err)
+	assert.Equal(t, starts(rest, loc), starts(again, loc), "the same occurrences from the cut on")
+	assert.Len(t, again, 2, "the 30th and 1 April; the 31st is skipped")
+
+	same, ok := w.From(w.Start)
+	assert.True(t, ok)
+	assert.Equal(t, w.Normalize(), same, "a series that has not begun is as it is")
+
+	_, ok = w.From(local(t, berlinZone, "2026-04-02 00:00"))
+	assert.False(t, ok, "nothing starts after the sixth")
+
+	once := win(1, 60, 120)
+	_, ok = once.From(at(30))
+	assert.True(t, ok)
+	_, ok = once.From(at(90))
+	assert.False(t, ok, "a window that does not recur and has started")
+}

@@ -82,7 +82,11 @@
 // occurrences follow RFC 5545 (the form says so). "Show the next
 // occurrences" shows the form again with the next five occurrences in the
 // admin's zone and writes nothing; saving edits the whole series and
-// keeps the occurrences skipped that are still occurrences. The edit
+// keeps the occurrences skipped that are still occurrences, except that
+// other times or another repetition for a series that has begun apply
+// from its next occurrence on, as a window of its own, so that the
+// occurrences that have happened stay as they were
+// (maintenance.Manager.UpdateFollowing, from maintenance.Window.From). The edit
 // screen lists the next occurrences of a stored recurring window, each
 // with a button that skips it (POST Prefix+"/{id}/skip", with the token
 // and the version, maintenance.Manager.SkipOccurrence); the overview says

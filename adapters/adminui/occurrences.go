@@ -54,6 +54,7 @@ const (
 	labelNextOccurrences    = "Next occurrences"
 
 	msgRepeatHint        = "Repeats in %s time, at the start's time of day, from the first day on or after the start date that the repetition selects. Where the clocks change, a start time they skip moves forward by the gap and one they repeat is the first of the two (as RFC 5545 has it); every occurrence lasts as long as the first."
+	msgRepeatEditHint    = "Once a series has begun, saving other times or another repetition changes it from its next occurrence on, as a window of its own; the occurrences before stay as they were."
 	msgWeeklyOn          = "Weekly on %s"
 	msgEveryWeeksOn      = "Every %s weeks on %s"
 	msgMonthlyOnThe      = "Monthly on the %s %s"

@@ -493,3 +493,48 @@ func valueOf(body, id string) string {
 }
 
 func httpInstant(t time.Time) string { return t.UTC().Format(time.RFC3339) }
+
+// TestRepeat_EditABegunSeries: other times or another repetition for a
+// series that has begun apply from its next occurrence on, and the
+// occurrences that have happened stay as they were; other changes apply
+// to the whole series.
+func TestRepeat_EditABegunSeries(t *testing.T) {
+	h := newHarness(t)
+	c := h.as("alice")
+	first := time.Date(2026, 11, 1, 2, 0, 0, 0, time.UTC) // a Sunday, weeks before the harness's now
+	win := h.addWindow(first, first.Add(2*time.Hour), func(w *maintenance.Window) {
+		w.Recurrence = maintenance.Recurrence{Rule: "FREQ=WEEKLY;BYDAY=SU", Zone: "UTC",
+			Exceptions: []time.Time{first.AddDate(0, 0, 7)}}
+	})
+	form := c.get(windowPath(win.ID)).body
+	hint, _ := textOf(form, "RepeatHint")
+	assert.Contains(t, hint, "changes it from its next occurrence on")
+
+	f := formValues(form, "WindowForm")
+	f.Set("Comment", "renamed")
+	require.Equal(t, http.StatusSeeOther, c.postT(windowPath(win.ID), f).status)
+	require.Len(t, h.windows(), 1, "a change of the texts is the whole series'")
+	assert.Equal(t, "renamed", h.get(win.ID).Comment)
+
+	f = formValues(c.get(windowPath(win.ID)).body, "WindowForm")
+	f.Set("RepeatInterval", "2")
+	p := c.postT(windowPath(win.ID), f)
+	require.Equal(t, http.StatusSeeOther, p.status, "%s", p.body)
+	ws := h.windows()
+	require.Len(t, ws, 2)
+	past, next := ws[0], ws[1]
+	assert.Equal(t, win.ID, past.ID)
+	assert.Equal(t, first, past.Start, "the series that has happened keeps its start")
+	assert.Equal(t, "FREQ=WEEKLY;BYDAY=SU;UNTIL=20261129T015959Z", past.Recurrence.Rule, "and ends before the next occurrence")
+	assert.Equal(t, []time.Time{first.AddDate(0, 0, 7)}, past.Recurrence.Exceptions, "with its skipped occurrence")
+	assert.Equal(t, time.Date(2026, 11, 29, 2, 0, 0, 0, time.UTC), next.Start, "every other Sunday from 1 November: the 29th is the first to come")
+	assert.Equal(t, "FREQ=WEEKLY;INTERVAL=2;BYDAY=SU", next.Recurrence.Rule)
+	assert.Equal(t, "renamed", next.Comment)
+	assert.Equal(t, "alice", next.CreatedBy)
+	happened, err := past.Occurrences(first.AddDate(0, 0, 14), 10)
+	require.NoError(t, err)
+	require.Len(t, happened, 2, "15 and 22 November happened weekly, as it was then")
+	assert.Equal(t, first.AddDate(0, 0, 21), happened[1].Start)
+	assert.False(t, h.m.StatusAt(time.Date(2026, 12, 6, 3, 0, 0, 0, time.UTC)).Active(), "6 December is none of every other Sunday")
+	assert.True(t, h.m.StatusAt(time.Date(2026, 12, 13, 3, 0, 0, 0, time.UTC)).Active())
+}

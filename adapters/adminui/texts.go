@@ -166,6 +166,7 @@ var german = map[string]string{
 	labelNextOccurrences:    "Nächste Termine",
 
 	msgRepeatHint:        "Wiederholt sich in der Zeit von %s, zur Uhrzeit des Beginns, ab dem ersten Tag am oder nach dem Startdatum, den die Wiederholung wählt. Wo die Uhren umgestellt werden, rückt eine übersprungene Startzeit um die Lücke vor, und von einer doppelt vorkommenden gilt die erste (wie in RFC 5545); jeder Termin dauert so lange wie der erste.",
+	msgRepeatEditHint:    "Hat eine Serie begonnen, ändert das Speichern anderer Zeiten oder einer anderen Wiederholung sie ab ihrem nächsten Termin, als eigenes Wartungsfenster; die Termine davor bleiben, wie sie waren.",
 	msgWeeklyOn:          "Wöchentlich am %s",
 	msgEveryWeeksOn:      "Alle %s Wochen am %s",
 	msgMonthlyOnThe:      "Monatlich am %s %s",

@@ -1,6 +1,7 @@
 package adminui
 
 import (
+	"context"
 	"errors"
 	"net/http"
 	"net/url"
@@ -187,9 +188,9 @@ func (h *handler) saveWindow(w http.ResponseWriter, r *http.Request, id int64) {
 		return
 	}
 	var err error
+	var cur maintenance.Window
 	if id != 0 {
 		win.ID = id
-		var cur maintenance.Window
 		if cur, err = h.m.Get(ctx, id); err == nil {
 			// The form has no field for the window's own lead time, nor
 			// for the occurrences skipped: keep them. A stale Version is
@@ -207,7 +208,7 @@ func (h *handler) saveWindow(w http.ResponseWriter, r *http.Request, id int64) {
 	case id == 0:
 		win, err = h.m.Add(ctx, win, a.Actor)
 	default:
-		win, err = h.m.Update(ctx, win, a.Actor)
+		win, err = h.update(ctx, cur, win, a.Actor)
 	}
 	var verr *maintenance.ValidationError
 	switch {
@@ -235,6 +236,34 @@ func (h *handler) saveWindow(w http.ResponseWriter, r *http.Request, id int64) {
 		target = h.windowURL(win.ID)
 	}
 	http.Redirect(w, r, target+"?"+paramNote+"="+note, http.StatusSeeOther)
+}
+
+// update writes next, the window cur as the form changed it, as actor.
+// A change to the times or the repetition of a series that has begun
+// applies from its next occurrence on, so that the occurrences that have
+// happened stay as they were (maintenance.Manager.UpdateFollowing): cur
+// ends before that occurrence, and update returns the new window that
+// follows it. When the series as changed has no occurrence to come, and
+// for every other change, the whole window is updated.
+func (h *handler) update(ctx context.Context, cur, next maintenance.Window, actor string) (maintenance.Window, error) {
+	now := h.m.Clock().Now()
+	if cur.Recurrence.IsZero() || !cur.Start.Before(now) || !retimed(cur, next) {
+		return h.m.Update(ctx, next, actor)
+	}
+	from, ok := next.From(now)
+	if !ok {
+		return h.m.Update(ctx, next, actor)
+	}
+	_, following, err := h.m.UpdateFollowing(ctx, from, actor)
+	return following, err
+}
+
+// retimed reports whether next, cur as the form changed it, starts,
+// stops or repeats otherwise than cur.
+func retimed(cur, next maintenance.Window) bool {
+	cur, next = cur.Normalize(), next.Normalize()
+	return !cur.Start.Equal(next.Start) || !cur.Stop.Equal(next.Stop) ||
+		cur.Recurrence.Rule != next.Recurrence.Rule || cur.Recurrence.Zone != next.Recurrence.Zone
 }
 
 // keptExceptions returns the occurrences skipped of the stored window cur
@@ -339,6 +368,9 @@ func (h *handler) renderForm(w http.ResponseWriter, r *http.Request, status int,
 	note(FormStartDate+"Day", labelStart, v.Start.Error, &v.Start.Autofocus)
 	note(FormStopDate+"Day", labelStop, v.Stop.Error, &v.Stop.Autofocus)
 	v.Repeat = h.repeatView(v.view, f, errs, loc)
+	if !v.New {
+		v.Repeat.Hint += " " + v.T(msgRepeatEditHint)
+	}
 	for _, it := range []struct{ name, target, label string }{
 		{FormRepeat, FormRepeat + "-" + RepeatNone, labelRepeat},
 		{FormRepeatDays, FormRepeatDays + "-MO", labelRepeatWeekly},
