@@ -152,6 +152,14 @@ func (c *Client) SkipOccurrence(ctx context.Context, id int64, occurrence time.T
 	return c.action(ctx, id, "skip", version, SkipInput{Occurrence: occurrence})
 }
 
+// MoveOccurrence moves one occurrence of the recurring window id to new
+// times (POST /windows/{id}/move) and returns the window it became; the
+// recurring window skips it from then on. version, when not 0, is sent as
+// If-Match.
+func (c *Client) MoveOccurrence(ctx context.Context, id int64, in MoveInput, version int64) (Window, error) {
+	return c.action(ctx, id, "move", version, in)
+}
+
 // Down starts a window now (POST /down) and returns it.
 func (c *Client) Down(ctx context.Context, in DownInput) (Window, error) {
 	var out Window

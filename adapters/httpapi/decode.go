@@ -466,6 +466,39 @@ func decodeSkip(body []byte) (time.Time, *Problem) {
 	return t, nil
 }
 
+// decodeMove reads the body of POST /windows/{id}/move ([MoveInput]):
+// three required instants, each refused by name.
+func decodeMove(body []byte) (in MoveInput, p *Problem) {
+	if body == nil {
+		return in, malformed("a JSON object is required")
+	}
+	f, p := decodeObject(body, map[string]kind{"occurrence": kString, "start": kString, "stop": kString})
+	if p != nil {
+		return in, p
+	}
+	var errs []FieldError
+	for _, it := range []struct {
+		name string
+		to   *time.Time
+	}{{"occurrence", &in.Occurrence}, {"start", &in.Start}, {"stop", &in.Stop}} {
+		s, ok := f.str(it.name)
+		if !ok {
+			errs = append(errs, FieldError{Field: it.name, Reason: reasonRequired})
+			continue
+		}
+		t, err := ParseInstant(s)
+		if err != nil {
+			errs = append(errs, FieldError{Field: it.name, Reason: reasonInstant})
+			continue
+		}
+		*it.to = t
+	}
+	if errs != nil {
+		return MoveInput{}, invalid(errs)
+	}
+	return in, nil
+}
+
 // decodeEmpty accepts an empty body or an empty JSON object: the body of
 // an action that takes no parameters.
 func decodeEmpty(body []byte) *Problem {

@@ -18,6 +18,7 @@
 //	POST   /windows/{id}/extend  {"by_seconds": N}: stop later (If-Match optional)
 //	POST   /windows/{id}/cancel  make invalid (If-Match optional)
 //	POST   /windows/{id}/skip    {"occurrence": T}: skip one occurrence (If-Match optional)
+//	POST   /windows/{id}/move    {"occurrence": T, "start": T, "stop": T}: move one (201, the new window)
 //	POST   /down                 {"for_seconds": N, ...}: a window from now (201)
 //	POST   /up                   stop every active window now
 //	GET    /status               what Manager.Status says now
@@ -25,7 +26,8 @@
 //	GET    /openapi.json         the OpenAPI 3.1 document
 //
 // The actions are those of [maintenance.Manager]: End, Extend, Cancel,
-// SkipOccurrence (POST /windows/{id}/skip), StartNow (POST /down) and
+// SkipOccurrence (POST /windows/{id}/skip), MoveOccurrence (POST
+// /windows/{id}/move), StartNow (POST /down) and
 // EndAll (POST /up), so a tool that works on the
 // store directly behaves the same.
 //

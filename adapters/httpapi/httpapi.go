@@ -162,6 +162,7 @@ func (h *handler) routes() {
 		{"POST", "/windows/{id}/extend", false, h.extendWindow},
 		{"POST", "/windows/{id}/cancel", false, h.cancelWindow},
 		{"POST", "/windows/{id}/skip", false, h.skipOccurrence},
+		{"POST", "/windows/{id}/move", false, h.moveOccurrence},
 		{"POST", "/down", false, h.down},
 		{"POST", "/up", false, h.up},
 		{"GET", "/status", false, h.status},

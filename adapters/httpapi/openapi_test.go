@@ -45,7 +45,7 @@ func TestOpenAPI_Document(t *testing.T) {
 			ids[op.OperationID] = true
 		}
 	}
-	assert.Len(t, ids, 14)
+	assert.Len(t, ids, 15)
 }
 
 // TestOpenAPI_Conformance makes the API answer every status the document
@@ -92,6 +92,9 @@ func TestOpenAPI_Conformance(t *testing.T) {
 		{"skipOccurrence", func(e *env) req {
 			return req{method: "POST", path: "/windows/" + weekly(e) + "/skip", body: `{"occurrence":"2026-12-06T02:00:00Z"}`}
 		}, 200},
+		{"moveOccurrence", func(e *env) req {
+			return req{method: "POST", path: "/windows/" + weekly(e) + "/move", body: `{"occurrence":"2026-12-06T02:00:00Z","start":"2026-12-05T22:00:00Z","stop":"2026-12-06T00:00:00Z"}`}
+		}, 201},
 		{"down", func(*env) req { return req{method: "POST", path: "/down", body: `{"for_seconds":60}`} }, 201},
 		{"up", func(e *env) req { active(e); return req{method: "POST", path: "/up"} }, 200},
 		{"getStatus", func(*env) req { return req{method: "GET", path: "/status"} }, 200},
@@ -195,6 +198,9 @@ func TestOpenAPI_Conformance(t *testing.T) {
 	send(main, req{method: "POST", path: "/windows/" + id + "/skip", body: `{"occurrence":1}`}, 400)
 	send(main, req{method: "POST", path: "/windows/" + id + "/skip", body: `{"occurrence":"2026-12-06T02:00:00Z"}`}, 409)
 	send(main, req{method: "POST", path: "/windows/" + weekly(main) + "/skip", body: `{"occurrence":"2026-12-07T02:00:00Z"}`}, 422)
+	send(main, req{method: "POST", path: "/windows/" + id + "/move", body: `{"occurrence":"2026-12-06T02:00:00Z"}`}, 422)
+	send(main, req{method: "POST", path: "/windows/" + id + "/move", body: `{"start":1}`}, 400)
+	send(main, req{method: "POST", path: "/windows/" + id + "/move", body: `{"occurrence":"2026-12-06T02:00:00Z","start":"2026-12-06T03:00:00Z","stop":"2026-12-06T04:00:00Z"}`}, 409)
 	send(main, req{method: "POST", path: "/down", body: `{"for_seconds":true}`}, 400)
 	send(main, req{method: "POST", path: "/down", body: `{"for_seconds":0}`}, 422)
 	send(main, req{method: "POST", path: "/up", body: `{"x":1}`}, 400)

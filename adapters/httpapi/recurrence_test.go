@@ -291,3 +291,55 @@ func TestActions_EndAndExtendAnOccurrence(t *testing.T) {
 }
 
 const week = 7 * 24 * time.Hour
+
+func TestWindows_MoveOccurrence(t *testing.T) {
+	e := newEnv(t)
+	r := e.do(req{method: "POST", path: "/windows", body: weekly(`,"notify_message":"Patching"`)})
+	require.Equal(t, http.StatusCreated, r.status, "%s", r.body)
+	var w httpapi.Window
+	r.decode(t, &w)
+	second := time.Date(2026, 12, 6, 2, 0, 0, 0, berlin)
+	saturday := time.Date(2026, 12, 5, 22, 0, 0, 0, berlin)
+
+	moved, err := e.client.MoveOccurrence(t.Context(), w.ID, httpapi.MoveInput{Occurrence: second, Start: saturday, Stop: saturday.Add(time.Hour)}, w.Version)
+	require.NoError(t, err)
+	assert.NotEqual(t, w.ID, moved.ID, "a window of its own")
+	assert.Equal(t, saturday.UTC(), moved.Start)
+	assert.Equal(t, saturday.Add(time.Hour).UTC(), moved.Stop)
+	assert.Equal(t, "Patching", moved.NotifyMessage, "with the series' texts")
+	assert.Nil(t, moved.Recurrence)
+	series, err := e.m.Get(t.Context(), w.ID)
+	require.NoError(t, err)
+	assert.Equal(t, []time.Time{second.UTC()}, series.Recurrence.Exceptions)
+	assert.True(t, e.m.StatusAt(saturday.Add(30*time.Minute)).Active(), "the moved one happens then")
+	assert.False(t, e.m.StatusAt(second.Add(time.Hour)).Active(), "and not at its old time")
+
+	r = e.do(req{method: "POST", path: "/windows/" + itoa(w.ID) + "/move", body: `{"occurrence":"2026-12-13T01:00:00Z","start":"2026-12-13T05:00:00Z","stop":"2026-12-13T06:00:00Z"}`})
+	require.Equal(t, http.StatusCreated, r.status, "%s", r.body)
+	assert.Regexp(t, `/windows/\d+$`, r.header.Get("Location"))
+
+	path := "/windows/" + itoa(w.ID) + "/move"
+	before := e.snapshot()
+	for _, tt := range []struct {
+		name   string
+		body   string
+		status int
+		fields []string
+	}{
+		{"skipped already", `{"occurrence":"2026-12-06T01:00:00Z","start":"2026-12-06T05:00:00Z","stop":"2026-12-06T06:00:00Z"}`, 422, []string{"occurrence"}},
+		{"not an occurrence", `{"occurrence":"2026-12-07T01:00:00Z","start":"2026-12-07T05:00:00Z","stop":"2026-12-07T06:00:00Z"}`, 422, []string{"occurrence"}},
+		{"stop before start", `{"occurrence":"2026-12-20T01:00:00Z","start":"2026-12-20T05:00:00Z","stop":"2026-12-20T04:00:00Z"}`, 422, []string{"start"}},
+		{"nothing given", `{}`, 422, []string{"occurrence", "start", "stop"}},
+		{"not instants", `{"occurrence":"soon","start":"2026-12-20T05:00:00Z","stop":"later"}`, 422, []string{"occurrence", "stop"}},
+		{"an unknown member", `{"occurrence":"2026-12-20T01:00:00Z","start":"2026-12-20T05:00:00Z","stop":"2026-12-20T06:00:00Z","x":1}`, 400, nil},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			r := e.do(req{method: "POST", path: path, body: tt.body})
+			require.Equal(t, tt.status, r.status, "%s", r.body)
+			if tt.fields != nil {
+				assert.Equal(t, tt.fields, r.fields(t))
+			}
+			assert.Equal(t, before, e.snapshot(), "nothing is written")
+		})
+	}
+}

@@ -444,7 +444,7 @@ func (h *handler) cancelWindow(w http.ResponseWriter, r *http.Request, actor str
 type notRecurringError struct{ id int64 }
 
 func (e notRecurringError) Error() string {
-	return fmt.Sprintf("window %d does not repeat: it has no occurrence to skip", e.id)
+	return fmt.Sprintf("window %d does not repeat: it has no occurrence to skip or move", e.id)
 }
 
 // skipOccurrence serves POST /windows/{id}/skip: one occurrence of a
@@ -482,6 +482,65 @@ func (h *handler) skipOccurrence(w http.ResponseWriter, r *http.Request, actor s
 			}
 		}
 	})
+}
+
+// moveOccurrence serves POST /windows/{id}/move: one occurrence of a
+// recurring window becomes a window of its own over new times, and an
+// exception of the recurring window (maintenance.Manager.MoveOccurrence).
+// It answers 201 with the new window and its Location. Without If-Match
+// it acts on the current version, retrying as the other actions do.
+func (h *handler) moveOccurrence(w http.ResponseWriter, r *http.Request, actor string) *Problem {
+	id, p := windowID(r)
+	if p != nil {
+		return p
+	}
+	cond, p := ifMatch(r, false)
+	if p != nil {
+		return p
+	}
+	body, p := h.readBody(w, r)
+	if p != nil {
+		return p
+	}
+	in, p := decodeMove(body)
+	if p != nil {
+		return p
+	}
+	version, p := h.expected(r.Context(), id, cond)
+	if p != nil {
+		return p
+	}
+	ctx := r.Context()
+	var moved maintenance.Window
+	var err error
+	for attempt := 1; ; attempt++ {
+		at := version
+		if at == 0 {
+			cur, gerr := h.m.Get(ctx, id)
+			if gerr != nil {
+				err = gerr
+				break
+			}
+			at = cur.Version
+		}
+		moved, _, err = h.m.MoveOccurrence(ctx, id, in.Occurrence, in.Start, in.Stop, at, actor)
+		if version != 0 || !errors.Is(err, maintenance.ErrConflict) || attempt == maintenance.ModifyAttempts {
+			break
+		}
+	}
+	var ve *maintenance.ValidationError
+	if errors.As(err, &ve) {
+		if _, ok := ve.Reason(maintenance.FieldRecurrence); ok {
+			err = notRecurringError{id}
+		}
+	}
+	if err != nil {
+		return h.actionProblem(ctx, err, version, map[string]string{maintenance.FieldExceptions: "occurrence",
+			maintenance.FieldOccurrence: "occurrence", maintenance.FieldStart: "start", maintenance.FieldStop: "stop"})
+	}
+	w.Header().Set("Location", h.location(moved.ID))
+	h.sendWindow(w, http.StatusCreated, moved, h.now())
+	return nil
 }
 
 // down serves POST /down: a valid window from now for for_seconds

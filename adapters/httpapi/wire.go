@@ -390,6 +390,30 @@ func (in SkipInput) MarshalJSON() ([]byte, error) {
 	}{FormatInstant(in.Occurrence)})
 }
 
+// MoveInput is the body of POST /windows/{id}/move: the occurrence of a
+// recurring window to move, named by its start as for [SkipInput]
+// ("occurrence"), and its new start and stop ("start", "stop"), all
+// required RFC 3339 instants. The occurrence becomes an exception of the
+// recurring window and a window of its own over the new times, with the
+// recurring window's texts, validity and lead time: the answer (201, with
+// its Location).
+type MoveInput struct {
+	// Occurrence is the start of the occurrence to move.
+	Occurrence time.Time `json:"occurrence"`
+	// Start and Stop are its new times.
+	Start time.Time `json:"start"`
+	Stop  time.Time `json:"stop"`
+}
+
+// MarshalJSON writes in with its instants in the API's format.
+func (in MoveInput) MarshalJSON() ([]byte, error) {
+	return json.Marshal(struct {
+		Occurrence string `json:"occurrence"`
+		Start      string `json:"start"`
+		Stop       string `json:"stop"`
+	}{FormatInstant(in.Occurrence), FormatInstant(in.Start), FormatInstant(in.Stop)})
+}
+
 // DefaultDownComment is the comment of a window started by POST /down
 // without one.
 const DefaultDownComment = "Maintenance"
