@@ -123,7 +123,8 @@ func run(addr string, in, dur time.Duration, db string, admin bool, lockout *mid
 
 // newHandler is the whole integration: a page that prints the notice, inside
 // middleware.Maintenance with the banner (every visitor is a viewer here:
-// English, UTC) and the lockout (only /healthz stays open during the window).
+// English, UTC) and the lockout (only /healthz and /metrics stay open
+// during the window; /metrics graphs the lockout's counters, metrics.go).
 // With an adminToken, the admin screens too (admin.go), which the lockout
 // lets the admin through.
 func newHandler(m *maintenance.Manager, texts *notify.Texts, adminToken string, lockout *middleware.LockoutOptions) http.Handler {
@@ -136,6 +137,9 @@ func newHandler(m *maintenance.Manager, texts *notify.Texts, adminToken string, 
 	if lockout == nil {
 		lockout = lockoutOptions("", nil)
 	}
+	lockout.Stats = &middleware.Stats{}
+	mux.Handle("GET /metrics", metricsHandler(m, lockout.Stats))
+	lockout.Allow = append(lockout.Allow, "GET /metrics")
 	if adminToken != "" {
 		mountAdmin(mux, m, adminToken)
 		lockout.Allow = append(lockout.Allow, "GET /admin/login")
