@@ -61,6 +61,7 @@ func main() {
 	in := flag.Duration("in", time.Minute, "the window starts this long after start-up")
 	dur := flag.Duration("for", 5*time.Minute, "the window lasts this long")
 	db := flag.String("db", "", "a postgres:// URL to share the windows with other instances (default: in memory)")
+	schema := flag.String("schema", pgstore.DefaultSchema, "with -db, the PostgreSQL schema of the sysmaint tables")
 	admin := flag.Bool("admin", false, "serve the admin screens at /admin/maintenance/ behind a demo token")
 	bypass := flag.String("bypass-secret", "", "let a browser through the lockout for a day by /maintenance-bypass/SECRET")
 	var office listFlag
@@ -69,18 +70,18 @@ func main() {
 	if n := len(*bypass); n > 0 && n < 16 {
 		log.Fatal("-bypass-secret: at least 16 characters, so that it cannot be guessed")
 	}
-	if err := run(*addr, *in, *dur, *db, *admin, lockoutOptions(*bypass, office)); err != nil {
+	if err := run(*addr, *in, *dur, *db, *schema, *admin, lockoutOptions(*bypass, office)); err != nil {
 		log.Fatal(err)
 	}
 }
 
-func run(addr string, in, dur time.Duration, db string, admin bool, lockout *middleware.LockoutOptions) error {
+func run(addr string, in, dur time.Duration, db, schema string, admin bool, lockout *middleware.LockoutOptions) error {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 
 	var store maintenance.Store = memstore.NewWindowStore()
 	if db != "" {
-		pg, err := pgstore.Open(ctx, db, nil)
+		pg, err := pgstore.Open(ctx, db, &pgstore.Options{Schema: schema})
 		if err != nil {
 			return err
 		}
