@@ -44,7 +44,10 @@
 // (default [DefaultLimit], at most [MaxLimit]) a page; next_cursor, when
 // present, fetches the next page. Filters combine: validity and state
 // (repeated for any of several: ?state=planned&state=active), from and to
-// (the windows overlapping [from, to)).
+// (the windows overlapping [from, to)). Without from and to, the page is
+// read through maintenance.Manager.ListPage, so a store that lists pages
+// (the SQL stores, memstore) reads that page only, whatever the number of
+// windows; with them, every window of the validities asked is read.
 //
 // A window's ETag is its stored version, quoted ("v3"): it does not cover
 // the computed state, so a 304 to If-None-Match says the stored window is

@@ -445,6 +445,13 @@ func (s *failingStore) List(ctx context.Context, v ...maintenance.Validity) ([]m
 	return s.WindowStore.List(ctx, v...)
 }
 
+func (s *failingStore) ListPage(ctx context.Context, q maintenance.PageQuery) (maintenance.Page, error) {
+	if err := s.err(); err != nil {
+		return maintenance.Page{}, err
+	}
+	return s.WindowStore.ListPage(ctx, q)
+}
+
 // racingStore is a memory store where another writer changes a window
 // just before each of the next `races` updates, which then meet a stale
 // version.

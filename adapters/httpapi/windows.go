@@ -163,11 +163,17 @@ func parseList(raw string) (listQuery, *Problem) {
 	return q, nil
 }
 
-// listWindows serves GET /windows.
+// listWindows serves GET /windows. Without from and to it reads one page
+// through Manager.ListPage, which a store that can (maintenance.PageLister)
+// answers without reading every window; with them, it filters every window
+// of the validities asked.
 func (h *handler) listWindows(w http.ResponseWriter, r *http.Request, _ string) *Problem {
 	q, p := parseList(r.URL.RawQuery)
 	if p != nil {
 		return p
+	}
+	if q.from.IsZero() && q.to.IsZero() {
+		return h.listPage(w, r, q)
 	}
 	ws, err := h.m.List(r.Context(), q.validity...)
 	if err != nil {
@@ -193,6 +199,35 @@ func (h *handler) listWindows(w http.ResponseWriter, r *http.Request, _ string) 
 			break
 		}
 		out.Windows = append(out.Windows, NewWindow(win, now))
+	}
+	writeJSON(w, http.StatusOK, out.wire())
+	return nil
+}
+
+// listPage serves GET /windows without from and to: one page of
+// Manager.ListPage, in the same order and with the same cursors.
+func (h *handler) listPage(w http.ResponseWriter, r *http.Request, q listQuery) *Problem {
+	now := h.now()
+	pq := maintenance.PageQuery{Validity: q.validity, At: now, Limit: q.limit}
+	for _, st := range []maintenance.State{maintenance.Planned, maintenance.Active, maintenance.Finished} {
+		if q.states[st] {
+			pq.States = append(pq.States, st)
+		}
+	}
+	if q.after != nil {
+		pq.Cursor = &maintenance.Position{Start: time.UnixMilli(q.after.start), ID: q.after.id}
+	}
+	page, err := h.m.ListPage(r.Context(), pq)
+	if err != nil {
+		return h.problemFor(r.Context(), err, nil)
+	}
+	out := WindowList{Windows: make([]Window, 0, len(page.Windows))}
+	for _, win := range page.Windows {
+		out.Windows = append(out.Windows, NewWindow(win, now))
+	}
+	if page.Next && len(page.Windows) > 0 {
+		last := page.Windows[len(page.Windows)-1]
+		out.NextCursor = cursor{last.Start.UnixMilli(), last.ID}.String()
 	}
 	writeJSON(w, http.StatusOK, out.wire())
 	return nil

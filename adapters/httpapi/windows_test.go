@@ -1,7 +1,9 @@
 package httpapi_test
 
 import (
+	"context"
 	"net/http"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -9,6 +11,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/sysmaint/sysmaint/adapters/httpapi"
+	"github.com/sysmaint/sysmaint/adapters/memstore"
 	"github.com/sysmaint/sysmaint/maintenance"
 )
 
@@ -188,4 +191,35 @@ func TestWindows_ListBounded(t *testing.T) {
 	r.decode(t, &last)
 	assert.Len(t, last.Windows, 5)
 	assert.Empty(t, last.NextCursor)
+}
+
+// listCountingStore counts the calls of List, which reads every window.
+type listCountingStore struct {
+	*memstore.WindowStore
+	lists atomic.Int32
+}
+
+func (s *listCountingStore) List(ctx context.Context, v ...maintenance.Validity) ([]maintenance.Window, error) {
+	s.lists.Add(1)
+	return s.WindowStore.List(ctx, v...)
+}
+
+// TestWindows_ListReadsAPage: without from and to, GET /windows reads one
+// page from a store that can list pages, never every window; with them,
+// it reads the windows of the validities asked.
+func TestWindows_ListReadsAPage(t *testing.T) {
+	store := &listCountingStore{WindowStore: memstore.NewWindowStore()}
+	e := newEnv(t, withStore(store))
+	for i := range 30 {
+		e.add(maintenance.Window{Start: at(time.Duration(i-10) * time.Hour), Stop: at(time.Duration(i-10)*time.Hour + 30*time.Minute)})
+	}
+	store.lists.Store(0)
+	for _, q := range []string{"", "?limit=3", "?state=planned&validity=valid&limit=5"} {
+		r := e.do(req{method: "GET", path: "/windows" + q})
+		require.Equal(t, http.StatusOK, r.status, "%s", r.body)
+	}
+	assert.Zero(t, store.lists.Load(), "no List for a page")
+	r := e.do(req{method: "GET", path: "/windows?from=2026-11-24T09:30:00Z&limit=3"})
+	require.Equal(t, http.StatusOK, r.status, "%s", r.body)
+	assert.Equal(t, int32(1), store.lists.Load())
 }
