@@ -411,9 +411,16 @@ func (h *handler) deleteWindow(w http.ResponseWriter, r *http.Request, _ string)
 
 // action serves POST /windows/{id}/ACTION: If-Match optional, the body
 // read by decode, the change made by do with the version If-Match names
-// (0 without one). rename maps the domain's field names in a validation
-// error to the request's.
+// (0 without one), answered 200 with the window do returns. rename maps
+// the domain's field names in a validation error to the request's.
 func (h *handler) action(w http.ResponseWriter, r *http.Request, rename map[string]string,
+	decode func([]byte) *Problem, do func(ctx context.Context, id, version int64) (maintenance.Window, error)) *Problem {
+	return h.act(w, r, http.StatusOK, rename, decode, do)
+}
+
+// act is action answered with status; 201 Created adds the Location of the
+// window do returns, a new one.
+func (h *handler) act(w http.ResponseWriter, r *http.Request, status int, rename map[string]string,
 	decode func([]byte) *Problem, do func(ctx context.Context, id, version int64) (maintenance.Window, error)) *Problem {
 	id, p := windowID(r)
 	if p != nil {
@@ -438,7 +445,10 @@ func (h *handler) action(w http.ResponseWriter, r *http.Request, rename map[stri
 	if err != nil {
 		return h.actionProblem(r.Context(), err, version, rename)
 	}
-	h.sendWindow(w, http.StatusOK, stored, h.now())
+	if status == http.StatusCreated {
+		w.Header().Set("Location", h.location(stored.ID))
+	}
+	h.sendWindow(w, status, stored, h.now())
 	return nil
 }
 
@@ -496,26 +506,9 @@ func (h *handler) skipOccurrence(w http.ResponseWriter, r *http.Request, actor s
 	}
 	rename := map[string]string{maintenance.FieldExceptions: "occurrence"}
 	return h.action(w, r, rename, decode, func(ctx context.Context, id, version int64) (maintenance.Window, error) {
-		for attempt := 1; ; attempt++ {
-			at := version
-			if at == 0 {
-				cur, err := h.m.Get(ctx, id)
-				if err != nil {
-					return maintenance.Window{}, err
-				}
-				at = cur.Version
-			}
-			out, err := h.m.SkipOccurrence(ctx, id, occ, at, actor)
-			var ve *maintenance.ValidationError
-			if errors.As(err, &ve) {
-				if _, ok := ve.Reason(maintenance.FieldRecurrence); ok {
-					return maintenance.Window{}, notRecurringError{id}
-				}
-			}
-			if version != 0 || !errors.Is(err, maintenance.ErrConflict) || attempt == maintenance.ModifyAttempts {
-				return out, err
-			}
-		}
+		return h.onOccurrence(ctx, id, version, func(at int64) (maintenance.Window, error) {
+			return h.m.SkipOccurrence(ctx, id, occ, at, actor)
+		})
 	})
 }
 
@@ -523,59 +516,50 @@ func (h *handler) skipOccurrence(w http.ResponseWriter, r *http.Request, actor s
 // recurring window becomes a window of its own over new times, and an
 // exception of the recurring window (maintenance.Manager.MoveOccurrence).
 // It answers 201 with the new window and its Location. Without If-Match
-// it acts on the current version, retrying as the other actions do.
+// it acts on the current version, retrying as skipOccurrence does.
 func (h *handler) moveOccurrence(w http.ResponseWriter, r *http.Request, actor string) *Problem {
-	id, p := windowID(r)
-	if p != nil {
+	var in MoveInput
+	decode := func(body []byte) *Problem {
+		var p *Problem
+		in, p = decodeMove(body)
 		return p
 	}
-	cond, p := ifMatch(r, false)
-	if p != nil {
-		return p
-	}
-	body, p := h.readBody(w, r)
-	if p != nil {
-		return p
-	}
-	in, p := decodeMove(body)
-	if p != nil {
-		return p
-	}
-	version, p := h.expected(r.Context(), id, cond)
-	if p != nil {
-		return p
-	}
-	ctx := r.Context()
-	var moved maintenance.Window
-	var err error
+	rename := map[string]string{maintenance.FieldExceptions: "occurrence", maintenance.FieldOccurrence: "occurrence",
+		maintenance.FieldStart: "start", maintenance.FieldStop: "stop"}
+	return h.act(w, r, http.StatusCreated, rename, decode, func(ctx context.Context, id, version int64) (maintenance.Window, error) {
+		return h.onOccurrence(ctx, id, version, func(at int64) (maintenance.Window, error) {
+			moved, _, err := h.m.MoveOccurrence(ctx, id, in.Occurrence, in.Start, in.Stop, at, actor)
+			return moved, err
+		})
+	})
+}
+
+// onOccurrence runs change, a write to an occurrence of window id at the
+// version it is given: version when not 0; otherwise the version stored,
+// read again and retried up to maintenance.ModifyAttempts times while
+// other writes land in between. A window that does not recur gives a
+// notRecurringError.
+func (h *handler) onOccurrence(ctx context.Context, id, version int64, change func(at int64) (maintenance.Window, error)) (maintenance.Window, error) {
 	for attempt := 1; ; attempt++ {
 		at := version
 		if at == 0 {
-			cur, gerr := h.m.Get(ctx, id)
-			if gerr != nil {
-				err = gerr
-				break
+			cur, err := h.m.Get(ctx, id)
+			if err != nil {
+				return maintenance.Window{}, err
 			}
 			at = cur.Version
 		}
-		moved, _, err = h.m.MoveOccurrence(ctx, id, in.Occurrence, in.Start, in.Stop, at, actor)
+		out, err := change(at)
+		var ve *maintenance.ValidationError
+		if errors.As(err, &ve) {
+			if _, ok := ve.Reason(maintenance.FieldRecurrence); ok {
+				return maintenance.Window{}, notRecurringError{id}
+			}
+		}
 		if version != 0 || !errors.Is(err, maintenance.ErrConflict) || attempt == maintenance.ModifyAttempts {
-			break
+			return out, err
 		}
 	}
-	var ve *maintenance.ValidationError
-	if errors.As(err, &ve) {
-		if _, ok := ve.Reason(maintenance.FieldRecurrence); ok {
-			err = notRecurringError{id}
-		}
-	}
-	if err != nil {
-		return h.actionProblem(ctx, err, version, map[string]string{maintenance.FieldExceptions: "occurrence",
-			maintenance.FieldOccurrence: "occurrence", maintenance.FieldStart: "start", maintenance.FieldStop: "stop"})
-	}
-	w.Header().Set("Location", h.location(moved.ID))
-	h.sendWindow(w, http.StatusCreated, moved, h.now())
-	return nil
 }
 
 // down serves POST /down: a valid window from now for for_seconds
