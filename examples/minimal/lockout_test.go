@@ -22,14 +22,7 @@ import (
 // link goes through with the cookie it was given; everyone else is locked
 // out.
 func TestLockoutOptions(t *testing.T) {
-	mock := clock.NewMock()
-	mock.Set(time.Date(2026, 11, 24, 12, 1, 0, 0, time.UTC))
-	m := maintenance.New(memstore.NewWindowStore(), &maintenance.Options{Clock: mock})
-	_, err := m.Add(context.Background(), maintenance.Window{
-		Start: time.Date(2026, 11, 24, 12, 0, 0, 0, time.UTC), Stop: time.Date(2026, 11, 24, 12, 30, 0, 0, time.UTC),
-		Comment: "Demo window", Validity: maintenance.Valid,
-	}, "test")
-	require.NoError(t, err)
+	m := duringWindow(t)
 	noRedirect := func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
 	get := func(srv *httptest.Server, path string, cookies ...*http.Cookie) (*http.Response, string) {
 		t.Helper()
@@ -71,4 +64,19 @@ func TestLockoutOptions(t *testing.T) {
 	t.Cleanup(office.Close)
 	res, body = get(office, "/")
 	assert.Equal(t, http.StatusOK, res.StatusCode, body)
+}
+
+// duringWindow returns a Manager on a mock clock at 12:01, a minute into
+// its one window, 12:00-12:30 UTC.
+func duringWindow(t *testing.T) *maintenance.Manager {
+	t.Helper()
+	mock := clock.NewMock()
+	mock.Set(time.Date(2026, 11, 24, 12, 1, 0, 0, time.UTC))
+	m := maintenance.New(memstore.NewWindowStore(), &maintenance.Options{Clock: mock})
+	_, err := m.Add(context.Background(), maintenance.Window{
+		Start: time.Date(2026, 11, 24, 12, 0, 0, 0, time.UTC), Stop: time.Date(2026, 11, 24, 12, 30, 0, 0, time.UTC),
+		Comment: "Demo window", Validity: maintenance.Valid,
+	}, "test")
+	require.NoError(t, err)
+	return m
 }

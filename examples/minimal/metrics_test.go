@@ -1,30 +1,20 @@
 package main
 
 import (
-	"context"
 	"net/http"
 	"net/http/httptest"
 	"testing"
-	"time"
 
-	"github.com/benbjohnson/clock"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/sysmaint/sysmaint/adapters/memstore"
-	"github.com/sysmaint/sysmaint/maintenance"
 	"github.com/sysmaint/sysmaint/notify"
 )
 
 // TestMetrics: /metrics graphs the lockout's refusals for a Prometheus on
 // this machine, stays open during the window, and is refused to others.
 func TestMetrics(t *testing.T) {
-	mock := clock.NewMock()
-	mock.Set(time.Date(2026, 11, 24, 12, 1, 0, 0, time.UTC))
-	m := maintenance.New(memstore.NewWindowStore(), &maintenance.Options{Clock: mock})
-	_, err := m.Add(context.Background(), maintenance.Window{Start: time.Date(2026, 11, 24, 12, 0, 0, 0, time.UTC),
-		Stop: time.Date(2026, 11, 24, 12, 5, 0, 0, time.UTC), Comment: "Demo window", Validity: maintenance.Valid}, "test")
-	require.NoError(t, err)
+	m := duringWindow(t)
 	h := newHandler(m, notify.New(nil), "", lockoutOptions("", nil))
 
 	get := func(path, from string) *httptest.ResponseRecorder {
