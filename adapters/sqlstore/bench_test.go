@@ -11,6 +11,7 @@ import (
 	"github.com/benbjohnson/clock"
 	"github.com/stretchr/testify/require"
 
+	"github.com/sysmaint/sysmaint/adapters/internal/storebench"
 	"github.com/sysmaint/sysmaint/adapters/sqlstore"
 	"github.com/sysmaint/sysmaint/maintenance"
 )
@@ -143,108 +144,24 @@ func BenchmarkIndexedQuery(b *testing.B) {
 		WHERE stop_ms > ?`)
 }
 
-// changeSizes are the window counts of the benchmarks of a change in force.
-var changeSizes = []int{1_000, 10_000, 100_000}
-
-// toggled returns w with its Stop half an hour later or back, so that each
-// write changes the schedule.
-func toggled(w maintenance.Window, i int) maintenance.Window {
-	w.Stop = w.Start.Add(time.Duration(60+30*(i%2)) * time.Minute)
-	return w
-}
-
-// changeBench seeds n windows and returns a Manager over them, refreshed,
-// and the middle window as stored.
-func changeBench(b *testing.B, n int) (*sqlstore.DB, *maintenance.Manager, maintenance.Window) {
-	b.Helper()
-	ctx := context.Background()
+// seedChanges seeds n windows for the benchmarks of a change in force;
+// another process writes through a second handle on the same file.
+func seedChanges(b *testing.B, n int) (store, other storebench.Store) {
 	db := seedWindows(b, n)
-	m := maintenance.New(db.Windows(), nil)
-	require.NoError(b, m.Refresh(ctx))
-	require.Equal(b, n, m.Schedule().Len())
-	w, err := db.Windows().Get(ctx, int64(n/2+1))
-	require.NoError(b, err)
-	return db, m, w
+	return db.Windows(), db.Windows()
 }
 
 // BenchmarkManager_Write measures one change through the Manager until it
 // is in force: the write to the file and the schedule's update.
 //
-//	go test -run '^$' -bench 'Manager_' ./adapters/sqlstore/
-func BenchmarkManager_Write(b *testing.B) {
-	ctx := context.Background()
-	for _, n := range changeSizes {
-		b.Run(fmt.Sprintf("windows=%d", n), func(b *testing.B) {
-			_, m, w := changeBench(b, n)
-			b.ReportAllocs()
-			i := 0
-			for b.Loop() {
-				i++
-				var err error
-				if w, err = m.Update(ctx, toggled(w, i), "bench"); err != nil {
-					b.Fatal(err)
-				}
-			}
-		})
-	}
-}
+//	go test -run '^$' -bench 'Manager_|ReadAfterChange' ./adapters/sqlstore/
+func BenchmarkManager_Write(b *testing.B) { storebench.ManagerWrite(b, seedChanges) }
 
 // BenchmarkManager_Reload measures what Run does after another process
 // changed one window in the file: Sync reads the change and puts it in
-// force. The other process's write is not timed.
-func BenchmarkManager_Reload(b *testing.B) {
-	ctx := context.Background()
-	for _, n := range changeSizes {
-		b.Run(fmt.Sprintf("windows=%d", n), func(b *testing.B) {
-			db, m, w := changeBench(b, n)
-			other := db.Windows()
-			b.ReportAllocs()
-			i := 0
-			for b.Loop() {
-				b.StopTimer()
-				i++
-				var err error
-				if w, err = other.Update(ctx, toggled(w, i)); err != nil {
-					b.Fatal(err)
-				}
-				b.StartTimer()
-				if err := m.Sync(ctx); err != nil {
-					b.Fatal(err)
-				}
-			}
-		})
-	}
-}
+// force.
+func BenchmarkManager_Reload(b *testing.B) { storebench.ManagerReload(b, seedChanges) }
 
-// BenchmarkWindowStore_ReadAfterChange measures the store's part of a
-// reload after another process changed one window: "changes" is what Sync
-// reads from this store (ChangesSince), "list" what a reload of every
-// window reads. The first costs the same at every size.
-func BenchmarkWindowStore_ReadAfterChange(b *testing.B) {
-	ctx := context.Background()
-	for _, n := range changeSizes {
-		db, _, w := changeBench(b, n)
-		store := db.Windows()
-		rev, err := store.Revision(ctx)
-		require.NoError(b, err)
-		_, err = store.Update(ctx, toggled(w, 1))
-		require.NoError(b, err)
-		b.Run(fmt.Sprintf("changes/windows=%d", n), func(b *testing.B) {
-			b.ReportAllocs()
-			for b.Loop() {
-				ch, err := store.ChangesSince(ctx, rev)
-				if err != nil || len(ch.Windows) != 1 {
-					b.Fatal(err, len(ch.Windows))
-				}
-			}
-		})
-		b.Run(fmt.Sprintf("list/windows=%d", n), func(b *testing.B) {
-			b.ReportAllocs()
-			for b.Loop() {
-				if _, err := store.List(ctx, maintenance.Valid); err != nil {
-					b.Fatal(err)
-				}
-			}
-		})
-	}
-}
+// BenchmarkWindowStore_ReadAfterChange measures the store's part of that
+// reload: the changes since a revision beside every window.
+func BenchmarkWindowStore_ReadAfterChange(b *testing.B) { storebench.ReadAfterChange(b, seedChanges) }
